@@ -1,0 +1,135 @@
+// deepadmm: trains networks by ADMM, evaluates saved models, and (later subcommands)
+// runs the theory checks. With no arguments it runs the authors' product-gate task.
+#include "config.hpp"
+#include "run.hpp"
+
+#include "solver/activations/registry.hpp"
+#include "solver/admm.hpp"
+#include "solver/network.hpp"
+#include "solver/scalar.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+namespace {
+
+using deepadmm::app::PredictConfig;
+using deepadmm::app::TrainConfig;
+
+// Sets the MPFR precision before any value of that type exists, then runs `job` in the
+// scalar type `precision` names.
+template <class Job>
+int dispatch_precision(const std::string& precision, unsigned digits, Job job) {
+  if (precision == "double") return job(double{});
+  if (precision == "float128") return job(deepadmm::float128{});
+  deepadmm::set_mpfr_digits(digits);
+  return job(deepadmm::mpfr_real{});
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+void add_training_options(CLI::App& app, TrainConfig& c) {
+  app.add_option("--task", c.task, "Task: product (y = x1*x2), square (y = x^2) or csv (--data)")
+      ->check(CLI::IsMember({"product", "square", "csv"}))
+      ->capture_default_str();
+  app.add_option("--data", c.data_path, "CSV file with a header line (csv task)");
+  app.add_option("--targets", c.target_columns, "Target column name(s) of the CSV file")->delimiter(',');
+  app.add_option("--inputs", c.input_columns, "Input column names (default: every non-target column)")->delimiter(',');
+  app.add_flag("--classify", c.classify, "Treat the single target column as class labels; train on one-hot targets");
+  app.add_option("--test-data", c.test_path, "Separate CSV file with the same columns, used as the test set");
+  app.add_option("--test-fraction", c.test_fraction, "Share of CSV rows held out as a test set, in [0, 1)")
+      ->capture_default_str();
+  app.add_option("--samples", c.samples, "Training samples of a synthetic task (default 1000)");
+  app.add_option("--test-samples", c.test_samples, "Test samples of a synthetic task")->capture_default_str();
+  app.add_option("--standardize", c.standardize,
+                 "Standardise none, inputs, or all (inputs and regression targets) to mean 0, variance 1")
+      ->check(CLI::IsMember({"none", "inputs", "all"}))
+      ->capture_default_str();
+
+  app.add_option("--layers", c.hidden_widths, "Hidden layer widths, e.g. 300,300 (default by task)")->delimiter(',');
+  app.add_option("--activation", c.activation, "Activation: " + joined(deepadmm::activation_names()))
+      ->check(CLI::IsMember(deepadmm::activation_names()))
+      ->capture_default_str();
+  app.add_option("--precision", c.precision, "Scalar type: double, float128 or mpfr")
+      ->check(CLI::IsMember({"double", "float128", "mpfr"}))
+      ->capture_default_str();
+  app.add_option("--digits", c.digits, "Decimal digits of the mpfr scalar type")
+      ->check(CLI::Range(10u, 10000u))
+      ->capture_default_str();
+
+  app.add_option("--beta", c.beta, "Penalty beta: one value, or one per weight layer (input side first)")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--lambda", c.lambda, "Weight decay lambda >= 0")->capture_default_str();
+  app.add_option("--curvature", c.curvature, "Curvature rule for h and mu: reference, majorising or fixed")
+      ->check(CLI::IsMember({"reference", "majorising", "fixed"}))
+      ->capture_default_str();
+  app.add_option("--curvature-value", c.curvature_value, "h = mu for the fixed curvature rule")->capture_default_str();
+  app.add_option("--iterations", c.iterations, "Maximum iterations (default 30 product, 50 square, 100 csv)");
+  app.add_option("--kkt-tol", c.kkt_tolerance, "Stop when the KKT residual is at most this (0: off)")->capture_default_str();
+  app.add_option("--rel-tol", c.relative_tolerance,
+                 "Stop when |L_k - L_{k-1}| <= this * |L_{k-1}| for the augmented Lagrangian L (0: off)")
+      ->capture_default_str();
+  app.add_option("--time-limit", c.time_limit, "Wall-time limit in seconds (0: none)")->capture_default_str();
+  app.add_option("--kkt-every", c.kkt_every, "Compute the KKT residual every m iterations (0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+
+  app.add_option("--init", c.init, "Initialisation: " + joined(deepadmm::init_scheme_names()) + " (default msra)")
+      ->check(CLI::IsMember(deepadmm::init_scheme_names()));
+  app.add_option("--init-scale", c.init_scale, "Factor on the drawn weights (default 8 for msra, else 1)");
+  app.add_option("--seed", c.seed, "Seed of the data draw, the split and the initialisation")->capture_default_str();
+
+  app.add_option("--trace", c.trace_path, "Write every iteration record to FILE (.json for JSON, else CSV)");
+  app.add_option("--save-model", c.save_model_path, "Write the trained model to FILE (JSON)");
+  app.add_flag("--quiet", c.quiet, "Print only the final summary");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "deepadmm: ADMM training of deep networks with smooth activations (Zeng, Lin, Yao and Zhou, JMLR 2021).\n"
+      "Without arguments it trains the authors' product-gate network (2-300-300-1 sigmoid, 30 iterations)."};
+  TrainConfig train_config;
+  add_training_options(app, train_config);
+
+  PredictConfig predict_config;
+  CLI::App* predict = app.add_subcommand("predict", "Evaluate a saved model on the rows of a CSV file");
+  predict->add_option("--model", predict_config.model_path, "Model file written by --save-model")->required();
+  predict->add_option("--data", predict_config.data_path, "CSV file containing the model's input columns")->required();
+  predict->add_option("--output", predict_config.output_path, "Write predictions to FILE instead of standard output");
+  predict->add_option("--precision", predict_config.precision, "Scalar type: double, float128 or mpfr")
+      ->check(CLI::IsMember({"double", "float128", "mpfr"}))
+      ->capture_default_str();
+  predict->add_option("--digits", predict_config.digits, "Decimal digits of the mpfr scalar type")
+      ->check(CLI::Range(10u, 10000u))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+
+  try {
+    if (predict->parsed()) {
+      return dispatch_precision(predict_config.precision, predict_config.digits, [&](auto zero) {
+        return deepadmm::app::run_predict<decltype(zero)>(predict_config);
+      });
+    }
+    return dispatch_precision(train_config.precision, train_config.digits, [&](auto zero) {
+      return deepadmm::app::run_training<decltype(zero)>(train_config);
+    });
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "deepadmm: error: %s\n", error.what());
+    return 2;
+  }
+}

@@ -1,0 +1,19 @@
+// Entry points of the command's jobs, one instantiation per scalar type.
+#pragma once
+
+#include "config.hpp"
+
+namespace deepadmm::app {
+
+// Trains as configured and prints the header, the iteration table and the summary.
+// Returns the process exit status: 0 when the run ended by a stopping rule, 3 when it
+// stopped on non-finite iterates or a failed factorisation. Throws std::invalid_argument
+// or std::runtime_error on bad input.
+template <class T>
+int run_training(const TrainConfig& config);
+
+// Writes the predictions of a saved model for the rows of a CSV file.
+template <class T>
+int run_predict(const PredictConfig& config);
+
+}  // namespace deepadmm::app

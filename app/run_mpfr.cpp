@@ -1,0 +1,3 @@
+#include "run_impl.hpp"
+
+DEEPADMM_INSTANTIATE_APP(deepadmm::mpfr_real)

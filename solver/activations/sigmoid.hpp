@@ -1,0 +1,55 @@
+// Logistic sigmoid f(z) = 1 / (1 + exp(-z)).
+#pragma once
+
+#include "../activation.hpp"
+
+namespace deepadmm::activations {
+
+struct Sigmoid {
+  static constexpr const char* name = "sigmoid";
+
+  // Evaluates exp only at non-positive arguments, so neither tail overflows and
+  // f(z) + f(-z) = 1 holds to rounding.
+  template <class T>
+  static T value(const T& z) {
+    using std::exp;
+    if (z >= 0) return 1 / (1 + exp(-z));
+    const T e = exp(z);
+    return e / (1 + e);
+  }
+
+  // f'(z) = f(z) f(-z), both factors computed in their stable form.
+  template <class T>
+  static T derivative(const T& z) {
+    return value(z) * value(T(-z));
+  }
+
+  // f''(z) = f'(z) (f(-z) - f(z)), which avoids the cancellation in 1 - 2 f(z).
+  template <class T>
+  static T second_derivative(const T& z) {
+    const T p = value(z);
+    const T q = value(T(-z));
+    return p * q * (q - p);
+  }
+
+  // f maps onto (0, 1). f' peaks at 0 with value 1/4. f'' = f'(1 - 2f) is extreme where
+  // f''' = f'(1 - 6f + 6f^2) = 0, that is f = (3 -+ sqrt 3)/6, z = -+ln(2 + sqrt 3),
+  // where |f''| = sqrt(3)/18.
+  template <class T>
+  static ActivationConstants<T> constants() {
+    using std::log;
+    using std::sqrt;
+    ActivationConstants<T> c;
+    c.range_lower = T(0);
+    c.range_upper = T(1);
+    c.sup_abs_value = T(1);
+    c.sup_abs_derivative = T(1) / 4;
+    c.argsup_derivative = T(0);
+    c.sup_abs_second = sqrt(T(3)) / 18;
+    c.argsup_second = log(2 + sqrt(T(3)));
+    c.smooth = true;
+    return c;
+  }
+};
+
+}  // namespace deepadmm::activations

@@ -1,0 +1,3 @@
+#include "instantiate.hpp"
+
+DEEPADMM_INSTANTIATE(double)
