@@ -40,9 +40,21 @@ struct TrainConfig {
   std::optional<double> init_scale;
   std::uint64_t seed = 1;
 
+  // given: beta and the curvature rule as set; theory: computed by the convergence
+  // theory's rules (proofs_notes/convergence.md, section 11).
+  std::string params = "given";
+  double theory_margin = 2;
+  std::string theory_bounds = "measured";  // measured or certified
+
   std::string trace_path;
   std::string save_model_path;
   bool quiet = false;
+};
+
+struct CheckConfig {
+  TrainConfig train;
+  std::string which = "all";  // descent, rate, kkt or all
+  std::string json_path;
 };
 
 struct PredictConfig {

@@ -87,6 +87,19 @@ void add_training_options(CLI::App& app, TrainConfig& c) {
   app.add_option("--init-scale", c.init_scale, "Factor on the drawn weights (default 8 for msra, else 1)");
   app.add_option("--seed", c.seed, "Seed of the data draw, the split and the initialisation")->capture_default_str();
 
+  app.add_option("--params", c.params,
+                 "Parameter set: given (beta and curvature as set) or theory (penalties and curvature from the "
+                 "convergence theory, proofs_notes/convergence.md section 11)")
+      ->check(CLI::IsMember({"given", "theory"}))
+      ->capture_default_str();
+  app.add_option("--theory-margin", c.theory_margin, "Margin m >= 1 of the theory parameters")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
+  app.add_option("--theory-bounds", c.theory_bounds,
+                 "Weight bound of the theory parameters: measured (from the start weights) or certified (from lambda)")
+      ->check(CLI::IsMember({"measured", "certified"}))
+      ->capture_default_str();
+
   app.add_option("--trace", c.trace_path, "Write every iteration record to FILE (.json for JSON, else CSV)");
   app.add_option("--save-model", c.save_model_path, "Write the trained model to FILE (JSON)");
   app.add_flag("--quiet", c.quiet, "Print only the final summary");
@@ -113,6 +126,23 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10u, 10000u))
       ->capture_default_str();
 
+  // The checks run on a small problem by default, where high precision stays cheap.
+  deepadmm::app::CheckConfig check_config;
+  check_config.train.samples = 20;
+  check_config.train.hidden_widths = std::vector<int>{4, 4};
+  check_config.train.iterations = 200;
+  check_config.train.lambda = "1e-2";
+  check_config.train.init = "he-normal";
+  check_config.train.params = "theory";
+  CLI::App* check = app.add_subcommand(
+      "check", "Run the convergence checks (descent, rate, kkt or all) on one run; default: product gate, "
+               "2-4-4-1, 20 samples, 200 iterations, lambda 1e-2, theory parameters");
+  check->add_option("which", check_config.which, "descent, rate, kkt or all")
+      ->check(CLI::IsMember({"descent", "rate", "kkt", "all"}))
+      ->capture_default_str();
+  check->add_option("--json", check_config.json_path, "Write the checks as JSON to FILE");
+  add_training_options(*check, check_config.train);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -123,6 +153,11 @@ int main(int argc, char** argv) {
     if (predict->parsed()) {
       return dispatch_precision(predict_config.precision, predict_config.digits, [&](auto zero) {
         return deepadmm::app::run_predict<decltype(zero)>(predict_config);
+      });
+    }
+    if (check->parsed()) {
+      return dispatch_precision(check_config.train.precision, check_config.train.digits, [&](auto zero) {
+        return deepadmm::app::run_checks<decltype(zero)>(check_config);
       });
     }
     return dispatch_precision(train_config.precision, train_config.digits, [&](auto zero) {

@@ -12,6 +12,11 @@ namespace deepadmm::app {
 template <class T>
 int run_training(const TrainConfig& config);
 
+// Runs the convergence checks and prints each with its verdict. Returns 0 when no check
+// failed, 1 when one did.
+template <class T>
+int run_checks(const CheckConfig& config);
+
 // Writes the predictions of a saved model for the rows of a CSV file.
 template <class T>
 int run_predict(const PredictConfig& config);

@@ -5,6 +5,8 @@
 #include "run.hpp"
 #include "tasks_impl.hpp"
 
+#include "theory_checks/convergence_checks.hpp"
+
 #include "solver/activations/registry.hpp"
 #include "solver/admm.hpp"
 #include "solver/io.hpp"
@@ -159,23 +161,34 @@ T parse_option(const std::string& text, const std::string& option) {
 
 }  // namespace detail
 
+// The data, start network and options of a run, built from the command line.
 template <class T>
-int run_training(const TrainConfig& config) {
-  const Dataset<T> data = load_dataset<T>(config);
-
-  std::vector<int> widths = {static_cast<int>(data.x_train.rows())};
-  for (int w : config.hidden_widths.value_or(default_hidden_widths(config.task))) widths.push_back(w);
-  widths.push_back(static_cast<int>(data.y_train.rows()));
-  for (std::size_t i = 1; i + 1 < widths.size(); ++i)
-    if (widths[i] <= 0)
-      throw std::invalid_argument("--layers width " + std::to_string(widths[i]) + " is invalid; every width must be positive");
-
-  const std::string init_name = config.init.value_or("msra");
-  const double init_scale = config.init_scale.value_or(init_name == "msra" ? 8.0 : 1.0);
-  auto activation = make_activation<T>(config.activation);
-  const Network<T> net = make_network<T>(widths, activation, parse_init_scheme(init_name), config.seed, init_scale);
-
+struct Problem {
+  Dataset<T> data;
+  std::vector<int> widths;
+  std::string init_name;
+  double init_scale = 1;
+  Network<T> net;
   Options<T> options;
+};
+
+template <class T>
+Problem<T> make_problem(const TrainConfig& config) {
+  Problem<T> p;
+  p.data = load_dataset<T>(config);
+  p.widths = {static_cast<int>(p.data.x_train.rows())};
+  for (int w : config.hidden_widths.value_or(default_hidden_widths(config.task))) p.widths.push_back(w);
+  p.widths.push_back(static_cast<int>(p.data.y_train.rows()));
+  for (std::size_t i = 1; i + 1 < p.widths.size(); ++i)
+    if (p.widths[i] <= 0)
+      throw std::invalid_argument("--layers width " + std::to_string(p.widths[i]) + " is invalid; every width must be positive");
+
+  p.init_name = config.init.value_or("msra");
+  p.init_scale = config.init_scale.value_or(p.init_name == "msra" ? 8.0 : 1.0);
+  auto activation = make_activation<T>(config.activation);
+  p.net = make_network<T>(p.widths, activation, parse_init_scheme(p.init_name), config.seed, p.init_scale);
+
+  Options<T>& options = p.options;
   options.beta = detail::parse_scalars<T>(config.beta, "--beta");
   options.lambda = detail::parse_option<T>(config.lambda, "--lambda");
   options.curvature = parse_curvature_rule(config.curvature);
@@ -189,8 +202,43 @@ int run_training(const TrainConfig& config) {
   options.kkt_every = config.kkt_every;
 
   // Reject bad options before printing anything.
-  const std::string problem = validate_problem(data.x_train, data.y_train, net, options);
+  const std::string problem = validate_problem(p.data.x_train, p.data.y_train, p.net, options);
   if (!problem.empty()) throw std::invalid_argument(problem);
+  return p;
+}
+
+inline checks::BoundMode parse_bound_mode(const std::string& name) {
+  if (name == "measured") return checks::BoundMode::Measured;
+  if (name == "certified") return checks::BoundMode::Certified;
+  throw std::invalid_argument("unknown --theory-bounds value '" + name + "'; known: measured, certified");
+}
+
+template <class T>
+int run_training(const TrainConfig& config) {
+  Problem<T> problem = make_problem<T>(config);
+  const Dataset<T>& data = problem.data;
+  const Network<T>& net = problem.net;
+  Options<T>& options = problem.options;
+  const auto& widths = problem.widths;
+  const auto& init_name = problem.init_name;
+  const double init_scale = problem.init_scale;
+
+  std::vector<std::string> theory_lines;
+  std::vector<std::string> beta_text = config.beta;
+  std::string curvature_text = config.curvature;
+  if (config.params == "theory") {
+    const auto theory = checks::compute_theory_parameters<T>(data.x_train, data.y_train, net, options.lambda,
+                                                             T(config.theory_margin), parse_bound_mode(config.theory_bounds));
+    options.beta = theory.beta;
+    options.curvature = CurvatureRule::Fixed;
+    options.fixed_curvature = theory.curvature;
+    theory_lines = theory.explanation;
+    beta_text.clear();
+    for (const auto& b : theory.beta) beta_text.push_back(to_exact_string(b));
+    curvature_text = "fixed";
+  } else if (config.params != "given") {
+    throw std::invalid_argument("unknown --params value '" + config.params + "'; known: given, theory");
+  }
 
   nlohmann::json settings = {
       {"task", data.description},
@@ -202,9 +250,10 @@ int run_training(const TrainConfig& config) {
       {"init_scale", init_scale},
       {"seed", config.seed},
       {"scalar", scalar_name<T>()},
-      {"beta", config.beta},
+      {"beta", beta_text},
+      {"params", config.params},
       {"lambda", config.lambda},
-      {"curvature", config.curvature},
+      {"curvature", curvature_text},
       {"max_iterations", options.max_iterations},
       {"standardize", config.standardize},
   };
@@ -219,17 +268,19 @@ int run_training(const TrainConfig& config) {
     std::printf("  network     %s, %s initialisation (scale %g), seed %llu\n", detail::join_widths(widths).c_str(),
                 init_name.c_str(), init_scale, static_cast<unsigned long long>(config.seed));
     std::printf("  scalar      %s, unit roundoff %.3e\n", scalar_name<T>().c_str(), to_double(unit_roundoff<T>()));
-    std::printf("  penalties   beta = %s%s, lambda = %s\n", detail::join(config.beta).c_str(),
-                config.beta.size() == 1 ? " (every layer)" : " (layers 1..N)", config.lambda.c_str());
-    std::printf("  curvature   %s%s\n", config.curvature.c_str(),
-                options.curvature == CurvatureRule::Fixed ? (" (h = mu = " + config.curvature_value + ")").c_str()
+    std::printf("  penalties   beta = %s%s, lambda = %s\n", detail::join(beta_text, ", ").c_str(),
+                beta_text.size() == 1 ? " (every layer)" : " (layers 1..N)", config.lambda.c_str());
+    std::printf("  curvature   %s%s\n", curvature_text.c_str(),
+                options.curvature == CurvatureRule::Fixed ? (" (h = mu = " + to_exact_string(options.fixed_curvature) + ")").c_str()
                 : options.curvature == CurvatureRule::Reference ? " (h = mu = max|B|)"
                                                                : " (h = mu = 2 (sup|f'|^2 + (sup|f| + max|B|) sup|f''|))");
     std::printf("  stopping    %d iterations; KKT tolerance %s; relative change tolerance %s; time limit %s\n",
                 options.max_iterations, config.kkt_tolerance == "0" ? "off" : config.kkt_tolerance.c_str(),
                 config.relative_tolerance == "0" ? "off" : config.relative_tolerance.c_str(),
                 config.time_limit > 0 ? (std::to_string(config.time_limit) + " s").c_str() : "none");
-    std::printf("  KKT residual every %d iteration(s); '-' marks a value not computed\n\n", options.kkt_every);
+    std::printf("  KKT residual every %d iteration(s); '-' marks a value not computed\n", options.kkt_every);
+    for (const auto& line : theory_lines) std::printf("  theory      %s\n", line.c_str());
+    std::printf("\n");
   }
 
   detail::TablePrinter<T> printer(has_test);
@@ -308,6 +359,49 @@ int run_training(const TrainConfig& config) {
 }
 
 template <class T>
+int run_checks(const CheckConfig& config) {
+  if (config.which != "all" && config.which != "descent" && config.which != "rate" && config.which != "kkt")
+    throw std::invalid_argument("unknown check '" + config.which + "'; known: descent, rate, kkt, all");
+  const Problem<T> problem = make_problem<T>(config.train);
+  checks::ConvergenceCheckRequest request;
+  request.which = config.which;
+  if (config.train.params == "theory")
+    request.parameters = checks::ParameterSet::Theory;
+  else if (config.train.params == "given")
+    request.parameters = checks::ParameterSet::Reference;
+  else
+    throw std::invalid_argument("unknown --params value '" + config.train.params + "'; known: given, theory");
+  request.bound_mode = parse_bound_mode(config.train.theory_bounds);
+  request.margin = config.train.theory_margin;
+
+  std::printf("deepadmm check %s: %s, network %s, %s, %lld samples, %s\n", config.which.c_str(),
+              problem.data.description.c_str(), detail::join_widths(problem.widths).c_str(), config.train.activation.c_str(),
+              static_cast<long long>(problem.data.x_train.cols()), scalar_name<T>().c_str());
+  const auto run = checks::run_for_checks<T>(problem.data.x_train, problem.data.y_train, problem.net, problem.options, request);
+  if (request.parameters == checks::ParameterSet::Theory)
+    for (const auto& line : run.theory.explanation) std::printf("  theory: %s\n", line.c_str());
+  std::printf("  run: %s (%s)\n\n", status_name(run.status).c_str(), run.message.c_str());
+  const auto results = checks::convergence_checks<T>(run, problem.data.x_train, problem.net, request);
+  bool any_failed = false;
+  for (const auto& check : results) {
+    checks::print_check(check);
+    any_failed = any_failed || check.verdict == checks::Verdict::Fail;
+  }
+  if (!config.json_path.empty()) {
+    nlohmann::json settings = {{"task", problem.data.description},
+                               {"widths", problem.widths},
+                               {"activation", config.train.activation},
+                               {"scalar", scalar_name<T>()},
+                               {"params", config.train.params},
+                               {"setting", run.setting},
+                               {"seed", config.train.seed}};
+    checks::write_checks_json(results, settings.dump(), config.json_path);
+    std::printf("checks written to %s\n", config.json_path.c_str());
+  }
+  return any_failed ? 1 : 0;
+}
+
+template <class T>
 int run_predict(const PredictConfig& config) {
   const Model<T> model = load_model<T>(config.model_path);
   const CsvTable table = read_csv(config.data_path);
@@ -347,4 +441,5 @@ int run_predict(const PredictConfig& config) {
 
 #define DEEPADMM_INSTANTIATE_APP(T)                                                  \
   template int deepadmm::app::run_training<T>(const deepadmm::app::TrainConfig&);   \
-  template int deepadmm::app::run_predict<T>(const deepadmm::app::PredictConfig&);
+  template int deepadmm::app::run_predict<T>(const deepadmm::app::PredictConfig&);     \
+  template int deepadmm::app::run_checks<T>(const deepadmm::app::CheckConfig&);

@@ -76,6 +76,9 @@ struct IterationRecord {
   T augmented_lagrangian = T(-1);
   // L after the primal steps of iteration k, before the multiplier step; -1 at k = 0.
   T augmented_lagrangian_before_multipliers = T(-1);
+  // Sum of the absolute values of the terms that L adds up (objective, |<U_i, c_i>|
+  // entrywise, (beta_i/2)||c_i||^2): the scale of the rounding error of L.
+  T lagrangian_magnitude = T(-1);
   T objective = T(-1);        // (1/2)||V_N - Y||^2 + (lambda/2) sum ||W_i||^2
   T training_error = T(-1);   // ||f(X) - Y||^2 / n, plain forward network at W^k
   T primal_residual = T(-1);  // sqrt(sum_i ||constraint_i||^2)
@@ -87,6 +90,8 @@ struct IterationRecord {
   T step_v = T(-1);  // sum_i ||V_i^k - V_i^{k-1}||^2, i = 1 .. N
   T step_u = T(-1);  // sum_i ||U_i^k - U_i^{k-1}||^2
   T step_squared = T(-1);  // ||Q^k - Q^{k-1}||^2 = step_w + step_v + step_u
+  // The same per layer, index i-1 for layer i (empty at k = 0).
+  std::vector<T> step_w_layer, step_v_layer, step_u_layer;
   std::vector<T> curvature_h;   // h_i used for W_i, i = 1 .. N-1 (index i-1)
   std::vector<T> curvature_mu;  // mu_i used for V_i, i = 1 .. N-2 (index i-1)
   double wall_seconds = 0;      // time since the start of the run

@@ -76,6 +76,7 @@ void measure_with_terms(const AdmmState<T>& state, const std::vector<Matrix<T>>&
       (state.v[last] - y).squaredNorm() / 2 + lambda * weights_squared_norm(net) / 2;
 
   T penalty_and_multiplier(0);
+  T magnitude = record.objective;
   T multiplier_old(0);
   T squared_violation(0);
   T feasibility(0);
@@ -84,9 +85,11 @@ void measure_with_terms(const AdmmState<T>& state, const std::vector<Matrix<T>>&
     squared_violation += norm2;
     feasibility += sqrt(norm2);
     penalty_and_multiplier += beta[j] * norm2 / 2 + state.u[j].cwiseProduct(violation[j]).sum();
+    magnitude += beta[j] * norm2 / 2 + state.u[j].cwiseProduct(violation[j]).cwiseAbs().sum();
     if (u_old != nullptr) multiplier_old += beta[j] * norm2 / 2 + (*u_old)[j].cwiseProduct(violation[j]).sum();
   }
   record.augmented_lagrangian = record.objective + penalty_and_multiplier;
+  record.lagrangian_magnitude = magnitude;
   if (u_old != nullptr) record.augmented_lagrangian_before_multipliers = record.objective + multiplier_old;
   record.primal_residual = sqrt(squared_violation);
 
@@ -446,16 +449,17 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
   record.curvature_h.assign(static_cast<std::size_t>(std::max(n_layers - 1, 0)), T(-1));
   record.curvature_mu.assign(static_cast<std::size_t>(std::max(n_layers - 2, 0)), T(-1));
   const std::vector<Matrix<T>> u_old = state_.u;
-  T step_w(0);
-  T step_v(0);
-  T step_u(0);
+  const auto layer_count = static_cast<std::size_t>(n_layers);
+  record.step_w_layer.assign(layer_count, T(0));
+  record.step_v_layer.assign(layer_count, T(0));
+  record.step_u_layer.assign(layer_count, T(0));
 
   // 1. Output weights, exact minimiser, from the old V_{N-1}.
   {
     Matrix<T> w;
     if (!output_weight_update(augmented_[last], state_.v[last], state_.u[last], beta_[last], options_.lambda, w))
       return fail(Status::NumericalFailure, "the system of the W_" + std::to_string(n_layers) + " update" + cholesky_hint);
-    step_w += (w - net.weight(n_layers)).squaredNorm();
+    record.step_w_layer[last] = (w - net.weight(n_layers)).squaredNorm();
     net.weight(n_layers) = std::move(w);
   }
 
@@ -468,7 +472,7 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
     Matrix<T> w;
     if (!hidden_weight_update(net.weight(i), augmented_[j], b, beta_[j], options_.lambda, h, f, w))
       return fail(Status::NumericalFailure, "the system of the W_" + std::to_string(i) + " update" + cholesky_hint);
-    step_w += (w - net.weight(i)).squaredNorm();
+    record.step_w_layer[j] = (w - net.weight(i)).squaredNorm();
     net.weight(i) = std::move(w);
   }
 
@@ -496,7 +500,7 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
                                     state_.u[last], beta_[j], beta_[last], v))
         return fail(Status::NumericalFailure, "the system of the V_" + std::to_string(i) + " update" + cholesky_hint);
     }
-    step_v += (v - state_.v[j]).squaredNorm();
+    record.step_v_layer[j] = (v - state_.v[j]).squaredNorm();
     state_.v[j] = std::move(v);
     refresh_augmented(i);
   }
@@ -506,7 +510,7 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
   {
     Matrix<T> v;
     output_state_update(y_, state_.u[last], terms.output, beta_[last], v);
-    step_v += (v - state_.v[last]).squaredNorm();
+    record.step_v_layer[last] = (v - state_.v[last]).squaredNorm();
     state_.v[last] = std::move(v);
   }
 
@@ -514,15 +518,20 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
   for (std::size_t j = 0; j <= last; ++j) {
     const Matrix<T>& reached = (j == last) ? terms.output : terms.values[j];
     const Matrix<T> delta = beta_[j] * (reached - state_.v[j]);
-    step_u += delta.squaredNorm();
+    record.step_u_layer[j] = delta.squaredNorm();
     state_.u[j] += delta;
   }
 
   iteration_ = k_next;
-  record.step_w = step_w;
-  record.step_v = step_v;
-  record.step_u = step_u;
-  record.step_squared = step_w + step_v + step_u;
+  record.step_w = T(0);
+  record.step_v = T(0);
+  record.step_u = T(0);
+  for (std::size_t j = 0; j < layer_count; ++j) {
+    record.step_w += record.step_w_layer[j];
+    record.step_v += record.step_v_layer[j];
+    record.step_u += record.step_u_layer[j];
+  }
+  record.step_squared = record.step_w + record.step_v + record.step_u;
   detail::measure_with_terms(state_, augmented_, terms, y_, beta_, options_.lambda, with_kkt, &u_old, record);
 
   if (!is_finite(record.step_squared) || !is_finite(record.augmented_lagrangian))

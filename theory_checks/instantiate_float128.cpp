@@ -1,0 +1,3 @@
+#include "convergence_checks_impl.hpp"
+
+DEEPADMM_INSTANTIATE_CHECKS(deepadmm::float128)
