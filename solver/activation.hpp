@@ -6,6 +6,9 @@
 //   template <class T> static T derivative(const T& z);   f'(z)
 //   template <class T> static T second_derivative(const T& z);  f''(z)
 //   template <class T> static ActivationConstants<T> constants();
+// and optionally
+//   template <class T> static void value_and_derivative(const T& z, T& f, T& df);
+// when both can share work (the solver evaluates them together).
 // Each function must be accurate over the whole real line in every scalar type (no
 // overflow in the tails). The declared constants are what the convergence theory reads.
 #pragma once
@@ -74,11 +77,19 @@ class ActivationModel final : public Activation<T> {
     const Eigen::Index size = z.size();
     const T* in = z.data();
     T* out = values.data();
-    for (Eigen::Index k = 0; k < size; ++k) out[k] = Policy::value(in[k]);
-    if (derivatives != nullptr) {
-      derivatives->resize(z.rows(), z.cols());
-      T* slope = derivatives->data();
-      for (Eigen::Index k = 0; k < size; ++k) slope[k] = Policy::derivative(in[k]);
+    if (derivatives == nullptr) {
+      for (Eigen::Index k = 0; k < size; ++k) out[k] = Policy::value(in[k]);
+      return;
+    }
+    derivatives->resize(z.rows(), z.cols());
+    T* slope = derivatives->data();
+    if constexpr (requires(const T& x, T& v, T& d) { Policy::value_and_derivative(x, v, d); }) {
+      for (Eigen::Index k = 0; k < size; ++k) Policy::value_and_derivative(in[k], out[k], slope[k]);
+    } else {
+      for (Eigen::Index k = 0; k < size; ++k) {
+        out[k] = Policy::value(in[k]);
+        slope[k] = Policy::derivative(in[k]);
+      }
     }
   }
 };

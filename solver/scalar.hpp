@@ -7,6 +7,8 @@
 #include <boost/multiprecision/mpfr.hpp>
 #include <Eigen/Dense>
 
+#include <locale.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -56,9 +58,33 @@ T unit_roundoff() {
   return std::numeric_limits<T>::epsilon() / 2;
 }
 
-// Writes x in scientific notation with enough digits to read it back exactly.
+// Switches the calling thread to the "C" numeric locale for its lifetime, so that number
+// text always uses a decimal point. libquadmath's float128 conversions and snprintf follow
+// the thread's locale otherwise.
+class ClassicNumericLocale {
+ public:
+  ClassicNumericLocale()
+      : classic_(newlocale(LC_NUMERIC_MASK, "C", static_cast<locale_t>(nullptr))),
+        previous_(classic_ ? uselocale(classic_) : static_cast<locale_t>(nullptr)) {}
+  ~ClassicNumericLocale() {
+    if (classic_) {
+      uselocale(previous_);
+      freelocale(classic_);
+    }
+  }
+  ClassicNumericLocale(const ClassicNumericLocale&) = delete;
+  ClassicNumericLocale& operator=(const ClassicNumericLocale&) = delete;
+
+ private:
+  locale_t classic_;
+  locale_t previous_;
+};
+
+// Writes x in scientific notation with enough digits to read it back exactly, with a
+// decimal point whatever the locale.
 template <class T>
 std::string to_exact_string(const T& x) {
+  const ClassicNumericLocale classic;
   if constexpr (std::is_same_v<T, double>) {
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%.17e", x);
@@ -85,6 +111,7 @@ T parse_scalar(std::string_view text) {
     return value;
   } else {
     try {
+      const ClassicNumericLocale classic;
       return T(std::string(text));
     } catch (const std::exception&) {
       throw std::invalid_argument("not a number: '" + std::string(text) + "'");

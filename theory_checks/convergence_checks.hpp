@@ -43,6 +43,10 @@ struct ConvergenceRun {
   // Per iterate: a bound of the rounding error of the computed KKT residual,
   // gamma_m times the sum of the norms of the terms its gradients and violations add up.
   std::vector<T> kkt_rounding;
+  // Per iterate k >= 1: an upper bound of the largest condition number of the systems the
+  // steps k-1 -> k factorised (lambda_max bounded by Gershgorin, lambda_min from the
+  // identity term). Rounding errors of a step grow with it.
+  std::vector<T> condition_bound;
   Status status = Status::MaxIterations;
   std::string message;
   std::string setting;

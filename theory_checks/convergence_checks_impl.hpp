@@ -53,10 +53,12 @@ T gamma(int m) {
 
 }  // namespace detail
 
+namespace detail {
+
 template <class T>
-ConvergenceRun<T> run_for_checks(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net,
-                                 const Options<T>& base_options,
-                                 const ConvergenceCheckRequest& request) {
+ConvergenceRun<T> single_run(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net,
+                             const Options<T>& base_options, const ConvergenceCheckRequest& request,
+                             const BoundConstants<T>* minimum) {
   using std::sqrt;
   ConvergenceRun<T> run;
   run.options = base_options;
@@ -66,7 +68,7 @@ ConvergenceRun<T> run_for_checks(const Matrix<T>& x, const Matrix<T>& y, const N
   const auto f = net.activation->constants();
 
   if (request.parameters == ParameterSet::Theory) {
-    run.theory = compute_theory_parameters(x, y, net, base_options.lambda, T(request.margin), request.bound_mode);
+    run.theory = compute_theory_parameters(x, y, net, base_options.lambda, T(request.margin), request.bound_mode, minimum);
     run.options.beta = run.theory.beta;
     run.options.curvature = CurvatureRule::Fixed;
     run.options.fixed_curvature = run.theory.curvature;
@@ -163,11 +165,15 @@ ConvergenceRun<T> run_for_checks(const Matrix<T>& x, const Matrix<T>& y, const N
       // P0 for the steps k-1 -> k: the curvature used against ell(max|B|) at Q^{k-1}.
       for (int i = 1; i <= n_layers - 1; ++i) {
         const auto I = static_cast<std::size_t>(i - 1);
-        const T need_h = f.squared_loss_curvature(detail::max_abs(Matrix<T>(previous.v[I] - previous.u[I] / bet(i))));
+        const T b_h = detail::max_abs(Matrix<T>(previous.v[I] - previous.u[I] / bet(i)));
+        seen.b_max = std::max(seen.b_max, b_h);
+        const T need_h = f.squared_loss_curvature(b_h);
         shortfall = std::max(shortfall, T(need_h - record.curvature_h[I]));
         seen.curvature_max = std::max(seen.curvature_max, record.curvature_h[I]);
         if (i <= n_layers - 2) {
-          const T need_mu = f.squared_loss_curvature(detail::max_abs(Matrix<T>(previous.v[I + 1] - previous.u[I + 1] / bet(i + 1))));
+          const T b_mu = detail::max_abs(Matrix<T>(previous.v[I + 1] - previous.u[I + 1] / bet(i + 1)));
+          seen.b_max = std::max(seen.b_max, b_mu);
+          const T need_mu = f.squared_loss_curvature(b_mu);
           shortfall = std::max(shortfall, T(need_mu - record.curvature_mu[I]));
           seen.curvature_max = std::max(seen.curvature_max, record.curvature_mu[I]);
         }
@@ -175,6 +181,23 @@ ConvergenceRun<T> run_for_checks(const Matrix<T>& x, const Matrix<T>& y, const N
       if (declared && failure.empty() && shortfall > 0)
         failure = "P0 (curvature below ell(max|B|) by " + detail::show(shortfall) + ")";
     }
+    // Condition bounds of the systems of steps k-1 -> k: lambda I + s A A^T for the
+    // weights, beta I + s M^T M for the states.
+    T condition(1);
+    if (record.iteration >= 1) {
+      for (int i = 1; i <= n_layers; ++i) {
+        const T a_norm = spectral_norm_bound<T>(detail::augmented_state(previous, x, i - 1));
+        const T scale = i == n_layers ? bet(i) : T(bet(i) * record.curvature_h[static_cast<std::size_t>(i - 1)] / 2);
+        if (run.options.lambda > 0) condition = std::max(condition, T((run.options.lambda + scale * a_norm * a_norm) / run.options.lambda));
+      }
+      for (int i = 1; i <= n_layers - 1; ++i) {
+        const auto& wn = w.weight(i + 1);
+        const T m_norm = spectral_norm_bound<T>(wn.leftCols(wn.cols() - 1));
+        const T scale = i == n_layers - 1 ? bet(i + 1) : T(bet(i + 1) * record.curvature_mu[static_cast<std::size_t>(i - 1)] / 2);
+        condition = std::max(condition, T(1 + scale * m_norm * m_norm / bet(i)));
+      }
+    }
+    run.condition_bound.push_back(condition);
     run.curvature_shortfall.push_back(shortfall);
     run.certificate_failures.push_back(failure);
     previous = state;
@@ -192,6 +215,51 @@ ConvergenceRun<T> run_for_checks(const Matrix<T>& x, const Matrix<T>& y, const N
       run.theory.phi_1 > run.theory.phi_hat)
     run.certificate_failures[1] = "Phi_1 > Phihat";
   return run;
+}
+
+// Returns `bounds` with every entry multiplied by `factor`.
+template <class T>
+BoundConstants<T> scaled(BoundConstants<T> bounds, const T& factor) {
+  bounds.omega *= factor;
+  for (auto* v : {&bounds.nu, &bounds.ups, &bounds.upsmax, &bounds.delta, &bounds.eta})
+    for (auto& value : *v) value *= factor;
+  bounds.b_max *= factor;
+  return bounds;
+}
+
+}  // namespace detail
+
+template <class T>
+ConvergenceRun<T> run_for_checks(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net,
+                                 const Options<T>& base_options,
+                                 const ConvergenceCheckRequest& request) {
+  // Section 11, step 8: when a declared bound fails along the run, restart with every bound
+  // raised to max(margin, 2) times the largest value observed, and certify the new run.
+  constexpr int max_bound_restarts = 10;
+  std::optional<BoundConstants<T>> minimum;
+  for (int restart = 0;; ++restart) {
+    ConvergenceRun<T> run = detail::single_run(x, y, net, base_options, request, minimum ? &*minimum : nullptr);
+    const bool certified = std::all_of(run.certificate_failures.begin(), run.certificate_failures.end(),
+                                       [](const std::string& failure) { return failure.empty(); });
+    if (request.parameters != ParameterSet::Theory || certified || restart == max_bound_restarts) {
+      run.theory.bound_restarts = restart;
+      if (request.parameters == ParameterSet::Theory)
+        run.theory.explanation.push_back("declared bounds raised after a failed certificate " + std::to_string(restart) +
+                                         " time(s)");
+      return run;
+    }
+    // A margin of 1 would restart with the violated values themselves; raise by at least 2.
+    BoundConstants<T> next = detail::scaled(run.observed, T(std::max(request.margin, 2.0)));
+    if (minimum) {
+      next.omega = std::max(next.omega, minimum->omega);
+      next.b_max = std::max(next.b_max, minimum->b_max);
+      for (auto [target, source] : {std::pair{&next.nu, &minimum->nu}, std::pair{&next.ups, &minimum->ups},
+                                    std::pair{&next.upsmax, &minimum->upsmax}, std::pair{&next.delta, &minimum->delta},
+                                    std::pair{&next.eta, &minimum->eta}})
+        detail::raise_to(*target, *source);
+    }
+    minimum = next;
+  }
 }
 
 namespace detail {
@@ -398,6 +466,13 @@ std::vector<CheckResult> convergence_checks(const ConvergenceRun<T>& run, const 
     c.findings.push_back(std::string(l_increases == 0 ? "L is monotone on this run" : "L is not monotone on this run") + "; " +
                          (phi_increases == 0 ? "Phi is monotone" : "Phi is not monotone"));
     if (p0_failures > 0) c.findings.push_back("the descent rule P0 failed in " + std::to_string(p0_failures) + " of " + std::to_string(K) + " iterations");
+    const T condition = *std::max_element(run.condition_bound.begin(), run.condition_bound.end());
+    c.findings.push_back("largest condition bound of the factorised systems " + show(condition) + ", times the unit roundoff " +
+                         show(T(condition * unit_roundoff<T>())) +
+                         (condition * unit_roundoff<T>() > T(1) / 1000000
+                              ? ": the steps carry relative errors up to that size, which these tolerances do not cover; "
+                                "a FAIL here may be rounding (rerun with --precision float128)"
+                              : ""));
     if (!certificate.empty()) c.findings.push_back(certificate);
     c.verdict = combine(c.measurements);
     if (!applicable) {
@@ -531,7 +606,7 @@ std::vector<CheckResult> convergence_checks(const ConvergenceRun<T>& run, const 
   template struct deepadmm::checks::DerivedConstants<T>;                                                   \
   template deepadmm::checks::TheoryParameters<T> deepadmm::checks::compute_theory_parameters<T>(           \
       const deepadmm::Matrix<T>&, const deepadmm::Matrix<T>&, const deepadmm::Network<T>&, const T&,      \
-      const T&, deepadmm::checks::BoundMode);                                                              \
+      const T&, deepadmm::checks::BoundMode, const deepadmm::checks::BoundConstants<T>*);                                                              \
   template deepadmm::checks::ConvergenceRun<T> deepadmm::checks::run_for_checks<T>(                       \
       const deepadmm::Matrix<T>&, const deepadmm::Matrix<T>&, const deepadmm::Network<T>&,                \
       const deepadmm::Options<T>&, const deepadmm::checks::ConvergenceCheckRequest&);                      \

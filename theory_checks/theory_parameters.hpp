@@ -27,6 +27,7 @@ struct BoundConstants {
   std::vector<T> delta;    // ||D_j||_max, j = 2 .. N-1
   std::vector<T> eta;      // ||D_j|| for j = 2 .. N-1, and ||E|| at j = N
   T curvature_max = T(0);  // hbar = mubar: the largest h or mu of the run
+  T b_max = T(0);          // max|B| over the targets B of the linearised steps
 };
 
 // One penalty condition of section 7: lhs >= rhs is required.
@@ -67,7 +68,8 @@ struct TheoryParameters {
   T lagrangian_start = T(0);  // L(Q^0)
   T phi_hat = T(0);           // the declared bound of Phi_1
   T phi_1 = T(0);             // Phi_1 measured after the first iteration
-  int restarts = 0;
+  int restarts = 0;        // restarts of the Phi_1 loop
+  int bound_restarts = 0;  // restarts because a declared bound failed along a run
   std::vector<std::string> explanation;  // which condition set each value
 };
 
@@ -87,10 +89,15 @@ DerivedConstants<T> derive_constants(const std::vector<T>& beta, const T& lambda
 // algorithm of section 11, including the restart loop that confirms the guess of Phi_1.
 // Throws std::invalid_argument naming the violated assumption when the theory does not
 // apply, and std::runtime_error when the restart loop does not settle.
+//
+// `minimum`, when given, raises each declared bound to at least its entry (a zero entry
+// leaves the heuristic value); Omega is never raised above its certified value. The checks
+// use it to restart with bounds that a previous run exceeded.
 template <class T>
 TheoryParameters<T> compute_theory_parameters(const Matrix<T>& x, const Matrix<T>& y,
                                               const Network<T>& net, const T& lambda,
-                                              const T& margin, BoundMode mode);
+                                              const T& margin, BoundMode mode,
+                                              const BoundConstants<T>* minimum = nullptr);
 
 // Returns an upper bound of the spectral norm ||M||_2: the smaller of the Frobenius norm
 // and the square root of the Gershgorin bound max_i sum_j |G_ij| of the Gram matrix G

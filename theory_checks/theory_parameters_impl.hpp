@@ -157,8 +157,14 @@ namespace detail {
 
 // Declares the bounds of Assumption A from the guess phi_hat (section 11, step 4).
 template <class T>
+void raise_to(std::vector<T>& values, const std::vector<T>& minimum) {
+  for (std::size_t j = 0; j < values.size() && j < minimum.size(); ++j) values[j] = std::max(values[j], minimum[j]);
+}
+
+template <class T>
 BoundConstants<T> declare_bounds(const Matrix<T>& x, const Network<T>& net, const T& lambda, const T& margin,
-                                 BoundMode mode, const T& phi_hat, const T& curvature) {
+                                 BoundMode mode, const T& phi_hat, const T& curvature,
+                                 const BoundConstants<T>* minimum) {
   using std::sqrt;
   const int n_layers = net.layers();
   const auto N = static_cast<std::size_t>(n_layers);
@@ -195,6 +201,15 @@ BoundConstants<T> declare_bounds(const Matrix<T>& x, const Network<T>& net, cons
     b.eta[static_cast<std::size_t>(j)] = margin * b.ups[static_cast<std::size_t>(j)];
   }
   b.curvature_max = curvature;
+  if (minimum != nullptr) {
+    b.b_max = minimum->b_max;
+    b.omega = std::min(std::max(b.omega, minimum->omega), certified);
+    raise_to(b.nu, minimum->nu);
+    raise_to(b.ups, minimum->ups);
+    raise_to(b.upsmax, minimum->upsmax);
+    raise_to(b.delta, minimum->delta);
+    raise_to(b.eta, minimum->eta);
+  }
   return b;
 }
 
@@ -231,7 +246,8 @@ std::vector<T> choose_penalties(int n_layers, const T& lambda, const T& margin, 
 
 template <class T>
 TheoryParameters<T> compute_theory_parameters(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net,
-                                              const T& lambda, const T& margin, BoundMode mode) {
+                                              const T& lambda, const T& margin, BoundMode mode,
+                                              const BoundConstants<T>* minimum) {
   using detail::show;
   const std::string violation = theory_assumption_violation(net, lambda);
   if (!violation.empty()) throw std::invalid_argument("theory parameters need the assumptions of the convergence theory: " + violation);
@@ -244,6 +260,7 @@ TheoryParameters<T> compute_theory_parameters(const Matrix<T>& x, const Matrix<T
   p.margin = margin;
   p.mode = mode;
   p.b_bar = margin * f.sup_abs_value;
+  if (minimum != nullptr && minimum->b_max > p.b_bar) p.b_bar = minimum->b_max;
   p.curvature = 2 * f.squared_loss_curvature(p.b_bar);
 
   Options<T> probe;
@@ -258,7 +275,8 @@ TheoryParameters<T> compute_theory_parameters(const Matrix<T>& x, const Matrix<T
   constexpr int max_restarts = 10;
   for (p.restarts = 0; p.restarts <= max_restarts; ++p.restarts) {
     p.explanation.clear();
-    p.bounds = detail::declare_bounds(x, net, lambda, margin, mode, p.phi_hat, p.curvature);
+    p.bounds = detail::declare_bounds(x, net, lambda, margin, mode, p.phi_hat, p.curvature, minimum);
+    p.bounds.b_max = p.b_bar;
     p.beta = detail::choose_penalties(n_layers, lambda, margin, f, p.bounds, &p.explanation);
     p.derived = derive_constants(p.beta, lambda, f, p.bounds);
 

@@ -18,10 +18,25 @@ struct Sigmoid {
     return e / (1 + e);
   }
 
-  // f'(z) = f(z) f(-z), both factors computed in their stable form.
+  // f'(z) = f(z) f(-z) = e / (1 + e)^2 with e = exp(-|z|) <= 1, so nothing overflows.
   template <class T>
   static T derivative(const T& z) {
-    return value(z) * value(T(-z));
+    using std::abs;
+    using std::exp;
+    const T e = exp(-abs(z));
+    const T d = 1 + e;
+    return e / (d * d);
+  }
+
+  // Both f(z) and f'(z) from one exponential.
+  template <class T>
+  static void value_and_derivative(const T& z, T& value_out, T& derivative_out) {
+    using std::abs;
+    using std::exp;
+    const T e = exp(-abs(z));
+    const T d = 1 + e;
+    value_out = (z >= 0 ? T(1) : e) / d;
+    derivative_out = e / (d * d);
   }
 
   // f''(z) = f'(z) (f(-z) - f(z)), which avoids the cancellation in 1 - 2 f(z).
