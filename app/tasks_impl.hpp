@@ -139,7 +139,7 @@ Dataset<T> load_dataset(const TrainConfig& config) {
       std::set<std::string> labels;
       for (const auto& row : table.rows) labels.insert(row[static_cast<std::size_t>(target_positions[0])]);
       if (labels.size() < 2)
-        throw std::runtime_error("column '" + data.target_columns[0] + "' holds a single class; classification needs two or more");
+        throw std::runtime_error("column '" + data.target_columns[0] + "' contains a single class; classification needs two or more");
       data.class_labels = detail::sorted_labels(labels);
       y = detail::one_hot<T>(table, target_positions[0], data.class_labels);
     } else {

@@ -14,7 +14,7 @@
 
 namespace deepadmm {
 
-// How the curvature parameters h (hidden weight steps) and mu (hidden state steps) are set
+// Rule that sets the curvature parameters h (hidden weight steps) and mu (hidden state steps)
 // in each iteration. B denotes the target of the linearised term of that step.
 enum class CurvatureRule {
   Reference,   // h = mu = max|B|, as in the authors' MATLAB code

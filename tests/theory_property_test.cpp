@@ -101,6 +101,20 @@ std::string theory_violation(const Instance& instance, double lambda, double mar
   for (std::size_t k = 0; k < run.certificate_failures.size(); ++k)
     if (!run.certificate_failures[k].empty()) return "iterate " + std::to_string(k) + ": " + run.certificate_failures[k];
   if (!run.derived.conditions_hold()) return "penalty conditions P1 to P3 not met";
+  // The inequalities the proof of Theorem 1 derives from P1 to P3: alpha_j + c_j <= d_j / 2
+  // and eps_j <= lambda / 4, with d_j = beta_j / 2 (j < N) and (1 + beta_N) / 2. Both sides are
+  // a few roundings away from the exact values, hence the factor 1 + 8u.
+  {
+    const auto& d = run.derived;
+    const auto& beta = run.options.beta;
+    const std::size_t n_layers = instance.widths.size() - 1;
+    const T slack = 1 + 8 * deepadmm::unit_roundoff<T>();
+    for (std::size_t j = 1; j <= n_layers; ++j) {
+      const T d_j = j == n_layers ? T((1 + beta[j - 1]) / 2) : T(beta[j - 1] / 2);
+      if (d.alpha[j] + d.c[j] > d_j / 2 * slack) return "alpha_" + std::to_string(j) + " + c_" + std::to_string(j) + " > d_j / 2";
+      if (d.eps[j] > T(lambda) / 4 * slack) return "eps_" + std::to_string(j) + " > lambda / 4";
+    }
+  }
 
   // Theorem 1, recomputed from the records: Phi_{k+1} <= Phi_k - a ||dP||^2 up to the
   // rounding of the two evaluations of L, 2 gamma_m times the sum of |terms|, with m the
@@ -202,4 +216,61 @@ TEST_CASE("KKT residual in float128 falls below double resolution", "[theory][pr
     RC_ASSERT(result.status == deepadmm::Status::Converged);
     RC_ASSERT(result.records.back().kkt_residual <= options.kkt_tolerance);
   });
+}
+
+TEMPLATE_TEST_CASE("squared loss curvature bound holds on a grid", "[theory]", double, deepadmm::float128) {
+  // Lemma 1: |g_b''(z)| = |f'(z)^2 + (f(z) - b) f''(z)| <= ell(|b|) for every z and b. The
+  // left side is evaluated with a few roundings, so the bound is compared with 1 + 8u slack.
+  using T = TestType;
+  for (const std::string name : {"sigmoid", "tanh"}) {
+    const auto f = deepadmm::make_activation<T>(name);
+    const auto c = f->constants();
+    const T slack = 1 + 8 * deepadmm::unit_roundoff<T>();
+    T closest(1);
+    for (int bi = -40; bi <= 40; ++bi) {
+      const T b = T(bi) / 10;
+      using std::abs;
+      const T bound = c.squared_loss_curvature(abs(b));
+      for (int zi = -4000; zi <= 4000; ++zi) {
+        const T z = T(zi) / 200;
+        const T d1 = f->derivative(z);
+        const T curvature = d1 * d1 + (f->value(z) - b) * f->second_derivative(z);
+        INFO(name << ": z = " << deepadmm::to_exact_string(z) << ", b = " << deepadmm::to_exact_string(b));
+        REQUIRE(abs(curvature) <= bound * slack);
+        closest = std::min(closest, T((bound - abs(curvature)) / bound));
+      }
+    }
+    // The bound is not loose by orders of magnitude: somewhere on the grid |g''| comes within
+    // half of it (a bound with a wrong constant factor of 2 or more would fail here).
+    INFO(name << ": smallest relative gap " << deepadmm::to_exact_string(closest));
+    CHECK(closest < T(1) / 2);
+  }
+}
+
+TEST_CASE("multiplier step raises L by the sum of squared multiplier steps over beta", "[theory]") {
+  // Lemma 3: L(W+, V+, U+) - L(W+, V+, U) = sum_j ||U_j+ - U_j||^2 / beta_j. Both values of
+  // L are sums of m terms; the difference is compared with 2 gamma_m times the sum of
+  // |terms|, which the record stores as lagrangian_magnitude.
+  const Instance instance{{2, 3, 4, 1}, 9, 17, "sigmoid"};
+  Matrix<double> x, y;
+  product_gate(instance, x, y);
+  const auto net = deepadmm::make_network<double>(instance.widths, deepadmm::make_activation<double>("sigmoid"),
+                                                  deepadmm::InitScheme::HeNormal, instance.seed);
+  deepadmm::Options<double> options;
+  options.beta = {3.0, 2.0, 5.0};
+  options.lambda = 0.1;
+  options.max_iterations = 20;
+  const auto result = deepadmm::train<double>(x, y, net, options);
+  REQUIRE(result.records.size() == 20);
+  int terms = 3 + instance.samples;
+  for (std::size_t j = 1; j < instance.widths.size(); ++j)
+    terms += instance.widths[j] * instance.samples + instance.widths[j] * (instance.widths[j - 1] + 1);
+  const double gamma = terms * deepadmm::unit_roundoff<double>() / (1 - terms * deepadmm::unit_roundoff<double>());
+  for (const auto& record : result.records) {
+    double raise = 0;
+    for (std::size_t j = 0; j < record.step_u_layer.size(); ++j) raise += record.step_u_layer[j] / options.beta[j];
+    const double measured = record.augmented_lagrangian - record.augmented_lagrangian_before_multipliers;
+    INFO("iteration " << record.iteration << ": raise " << measured << ", predicted " << raise);
+    CHECK(std::abs(measured - raise) <= 2 * gamma * record.lagrangian_magnitude);
+  }
 }

@@ -10,7 +10,7 @@
 
 namespace deepadmm::checks {
 
-// How the bound constants of Assumption A are declared (section 11 of the notes).
+// Source of the declared bound constants of Assumption A (section 11 of the notes).
 enum class BoundMode {
   Measured,   // Omega from m times the start weights, capped by the certified value
   Certified,  // Omega^2 = 2 Phihat / lambda, which Lemma 7 proves
