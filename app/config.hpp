@@ -57,6 +57,17 @@ struct CheckConfig {
   std::string json_path;
 };
 
+// Settings of `deepadmm activations`. `problem` is the default check problem, on which the
+// theory parameters and the table's checks run.
+struct ActivationsConfig {
+  std::string activation;  // empty: every registered activation
+  bool table = false;      // run the convergence checks and print one row per activation
+  std::string precision = "double";
+  unsigned digits = 50;
+  std::string markdown_path;  // --table: also write the table as Markdown to this file
+  TrainConfig problem;
+};
+
 struct PredictConfig {
   std::string model_path;
   std::string data_path;

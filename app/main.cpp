@@ -1,5 +1,6 @@
 // deepadmm: trains networks by ADMM, evaluates saved models, and (later subcommands)
 // runs the theory checks. With no arguments it runs the authors' product-gate task.
+#include "approx_command.hpp"
 #include "config.hpp"
 #include "run.hpp"
 
@@ -143,6 +144,43 @@ int main(int argc, char** argv) {
   check->add_option("--json", check_config.json_path, "Write the checks as JSON to FILE");
   add_training_options(*check, check_config.train);
 
+  deepadmm::app::ActivationsConfig activations_config;
+  activations_config.problem = check_config.train;
+  CLI::App* activations = app.add_subcommand(
+      "activations", "Print each activation's constants, the convergence assumptions it meets and its theory "
+                     "parameters on the default check problem; --table runs the checks per activation");
+  activations->add_option("--activation", activations_config.activation, "Only this activation (default: all)")
+      ->check(CLI::IsMember(deepadmm::activation_names()));
+  activations->add_flag("--table", activations_config.table,
+                        "Run the descent, rate and kkt checks with theory parameters and print one row per activation");
+  activations->add_option("--markdown", activations_config.markdown_path, "With --table, also write it as Markdown to FILE");
+  activations->add_option("--precision", activations_config.precision, "Scalar type: double, float128 or mpfr")
+      ->check(CLI::IsMember({"double", "float128", "mpfr"}))
+      ->capture_default_str();
+  activations->add_option("--digits", activations_config.digits, "Decimal digits of the mpfr scalar type")
+      ->check(CLI::Range(10u, 10000u))
+      ->capture_default_str();
+
+  deepadmm::app::ApproxConfig approx_config;
+  CLI::App* approx = app.add_subcommand(
+      "approx", "Approximation checks: sigmoid nets approximate ReLU (relu, C4), ReLU nets stall against the "
+                "sigmoid (sigmoid, C5), or all; --save-model writes the C4 network instead");
+  approx->add_option("which", approx_config.which, "relu, sigmoid or all")
+      ->check(CLI::IsMember({"relu", "sigmoid", "all"}))
+      ->capture_default_str();
+  approx->add_option("--precision", approx_config.precision, "Scalar type: double, float128 or mpfr")
+      ->check(CLI::IsMember({"double", "float128", "mpfr"}))
+      ->capture_default_str();
+  approx->add_option("--digits", approx_config.digits, "Decimal digits of the mpfr scalar type")
+      ->check(CLI::Range(10u, 10000u))
+      ->capture_default_str();
+  approx->add_option("--json", approx_config.json_path, "Write the checks as JSON to FILE");
+  approx->add_option("--save-model", approx_config.save_model_path,
+                     "Write the 1-2-4-1 sigmoid network for --eps and --a to FILE (input column t)");
+  approx->add_option("--eps", approx_config.eps, "Target sup error in (0, 1] of the saved network")->capture_default_str();
+  approx->add_option("--a", approx_config.a, "Half-width a > 0 of the interval [-a, a] of the saved network")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -160,6 +198,8 @@ int main(int argc, char** argv) {
         return deepadmm::app::run_predict<decltype(zero)>(predict_config);
       });
     }
+    if (activations->parsed()) return deepadmm::app::run_activations(activations_config);
+    if (approx->parsed()) return deepadmm::app::run_approx_command(approx_config);
     if (check->parsed()) {
       return dispatch_precision(check_config.train.precision, check_config.train.digits, [&](auto zero) {
         return deepadmm::app::run_checks<decltype(zero)>(check_config);

@@ -17,6 +17,13 @@ int run_training(const TrainConfig& config);
 template <class T>
 int run_checks(const CheckConfig& config);
 
+// Prints the declared constants of each activation (or only config.activation), the
+// assumptions of the convergence theory it meets and its theory parameters on
+// config.problem. With config.table it runs the descent, rate and kkt checks with theory
+// parameters per activation instead and prints one table row each. Returns 1 when a check
+// failed or a run threw, else 0. Throws std::invalid_argument on an unknown name.
+int run_activations(const ActivationsConfig& config);
+
 // Writes the predictions of a saved model for the rows of a CSV file.
 template <class T>
 int run_predict(const PredictConfig& config);

@@ -51,6 +51,10 @@ struct Options {
   // Compute the KKT residual every kkt_every iterations (and at the last one); 0 never.
   // Skipping it saves products but never changes the iterates.
   int kkt_every = 1;
+  // Reuse f(W_i [V_{i-1}; 1^T]) and its slopes from the previous iteration's state steps
+  // in the weight steps. The reused values are bit-identical to recomputed ones; false
+  // recomputes them (for tests that compare the two).
+  bool reuse_products = true;
 
   // Returns true when every field is valid; otherwise writes a message that names the
   // first invalid field, its value and the constraint it breaks.
@@ -212,6 +216,10 @@ class AdmmSolver {
   std::vector<Matrix<T>> augmented_;  // [V_i; 1^T] at index i, i = 0 .. N-1 (0 is [X; 1^T])
   ActivationConstants<T> constants_;
   int iteration_ = 0;
+  // Z_i = W_i [V_{i-1}; 1^T], f(Z_i) and f'(Z_i) at the current iterate, i = 1 .. N-1,
+  // valid after the first step.
+  std::vector<Matrix<T>> cached_pre_activation_, cached_values_, cached_slopes_;
+  bool cache_valid_ = false;
 };
 
 // Runs ADMM from the network's weights until a stopping rule holds. Never throws on bad

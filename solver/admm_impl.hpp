@@ -312,6 +312,24 @@ bool output_weight_update(const Matrix<T>& a, const Matrix<T>& v_out, const Matr
   return detail::solve_right_spd(gram, rhs, w);
 }
 
+namespace detail {
+
+// The hidden weight step from the pre-activation Z = W_i^k A and f(Z), f'(Z).
+template <class T>
+bool hidden_weight_from_linearisation(const Matrix<T>& z, const Matrix<T>& values, const Matrix<T>& slopes,
+                                      const Matrix<T>& a, const Matrix<T>& b, const T& beta, const T& lambda,
+                                      const T& h, Matrix<T>& w) {
+  // Linearised target: beta (h/2 Z - G), G = (f(Z) - B) .* f'(Z).
+  const T half_h = h / 2;
+  Matrix<T> target = beta * (half_h * z - (values - b).cwiseProduct(slopes));
+  Matrix<T> rhs;
+  rhs.noalias() = target * a.transpose();
+  Matrix<T> gram = regularised_gram(a, T(beta * half_h), lambda);
+  return solve_right_spd(gram, rhs, w);
+}
+
+}  // namespace detail
+
 template <class T>
 bool hidden_weight_update(const Matrix<T>& w_old, const Matrix<T>& a, const Matrix<T>& b,
                           const T& beta, const T& lambda, const T& h,
@@ -321,13 +339,7 @@ bool hidden_weight_update(const Matrix<T>& w_old, const Matrix<T>& a, const Matr
   Matrix<T> values;
   Matrix<T> slopes;
   activation.evaluate(z, values, &slopes);
-  // Linearised target: beta (h/2 Z - G), G = (f(Z) - B) .* f'(Z).
-  const T half_h = h / 2;
-  Matrix<T> target = beta * (half_h * z - (values - b).cwiseProduct(slopes));
-  Matrix<T> rhs;
-  rhs.noalias() = target * a.transpose();
-  Matrix<T> gram = detail::regularised_gram(a, T(beta * half_h), lambda);
-  return detail::solve_right_spd(gram, rhs, w);
+  return detail::hidden_weight_from_linearisation(z, values, slopes, a, b, beta, lambda, h, w);
 }
 
 template <class T>
@@ -470,7 +482,17 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
     const T h = curvature_parameter(options_.curvature, detail::max_abs(b), constants_, options_.fixed_curvature);
     record.curvature_h[j] = h;
     Matrix<T> w;
-    if (!hidden_weight_update(net.weight(i), augmented_[j], b, beta_[j], options_.lambda, h, f, w))
+    bool solved = false;
+    if (options_.reuse_products && cache_valid_) {
+      // Z = W_i^k [V_{i-1}^k; 1^T] is the product the previous iteration's state step formed
+      // with the same operands, so reusing it leaves the iterates bit-identical.
+      if (cached_slopes_[j].size() == 0) f.evaluate(cached_pre_activation_[j], cached_values_[j], &cached_slopes_[j]);
+      solved = detail::hidden_weight_from_linearisation(cached_pre_activation_[j], cached_values_[j], cached_slopes_[j],
+                                                        augmented_[j], b, beta_[j], options_.lambda, h, w);
+    } else {
+      solved = hidden_weight_update(net.weight(i), augmented_[j], b, beta_[j], options_.lambda, h, f, w);
+    }
+    if (!solved)
       return fail(Status::NumericalFailure, "the system of the W_" + std::to_string(i) + " update" + cholesky_hint);
     record.step_w_layer[j] = (w - net.weight(i)).squaredNorm();
     net.weight(i) = std::move(w);
@@ -481,9 +503,10 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
   detail::ConstraintTerms<T> terms;
   terms.values.resize(last);
   terms.slopes.resize(last);
+  cached_pre_activation_.resize(last);
   for (int i = 1; i < n_layers; ++i) {
     const auto j = static_cast<std::size_t>(i - 1);
-    Matrix<T> z;
+    Matrix<T>& z = cached_pre_activation_[j];
     z.noalias() = net.weight(i) * augmented_[j];
     f.evaluate(z, terms.values[j], with_kkt ? &terms.slopes[j] : nullptr);
 
@@ -533,6 +556,11 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
   }
   record.step_squared = record.step_w + record.step_v + record.step_u;
   detail::measure_with_terms(state_, augmented_, terms, y_, beta_, options_.lambda, with_kkt, &u_old, record);
+  // f(Z_i) and f'(Z_i) at the new iterate are the linearisation points of the next
+  // iteration's weight steps. Slopes are empty when the KKT residual was not due.
+  cached_values_ = std::move(terms.values);
+  cached_slopes_ = std::move(terms.slopes);
+  cache_valid_ = true;
 
   if (!is_finite(record.step_squared) || !is_finite(record.augmented_lagrangian))
     return fail(Status::NonFinite, "the iterates became non-finite (augmented Lagrangian = " +

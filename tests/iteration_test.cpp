@@ -291,6 +291,36 @@ TEST_CASE("same seed gives bit-identical training", "[iteration]") {
   }
 }
 
+TEST_CASE("product reuse leaves iterates bit-identical", "[iteration]") {
+  // The weight steps reuse f(Z_i) and f'(Z_i) from the previous iteration's state steps.
+  // Those are the same products of the same operands, so the run must match a run that
+  // recomputes them to the last bit, with the KKT residual every iteration (slopes reused)
+  // and every third iteration (slopes recomputed from the reused Z_i).
+  const std::vector<int> widths = {2, 7, 6, 5, 1};
+  const auto problem = make_problem<double>(widths, 23, "sigmoid", 2024);
+  for (int kkt_every : {1, 3}) {
+    Options<double> reuse;
+    reuse.max_iterations = 9;
+    reuse.kkt_every = kkt_every;
+    Options<double> recompute = reuse;
+    recompute.reuse_products = false;
+    const auto a = deepadmm::train<double>(problem.x, problem.y, problem.net, reuse);
+    const auto b = deepadmm::train<double>(problem.x, problem.y, problem.net, recompute);
+    REQUIRE(a.records.size() == b.records.size());
+    for (std::size_t k = 0; k < a.records.size(); ++k)
+      for (const auto& [name, field] : record_fields<double>()) {
+        INFO("kkt_every " << kkt_every << ", iteration " << k + 1 << ", field " << name);
+        CHECK(a.records[k].*field == b.records[k].*field);
+      }
+    for (std::size_t j = 0; j < a.state.network.weights.size(); ++j) {
+      INFO("kkt_every " << kkt_every << ", layer " << j + 1);
+      CHECK(a.state.network.weights[j] == b.state.network.weights[j]);
+      CHECK(a.state.v[j] == b.state.v[j]);
+      CHECK(a.state.u[j] == b.state.u[j]);
+    }
+  }
+}
+
 TEMPLATE_TEST_CASE("saved model loads with identical weights", "[io]", double, float128, mpfr_real) {
   using T = TestType;
   ScalarSetup<T> setup;

@@ -4,7 +4,16 @@
 #pragma once
 
 #include "../activation.hpp"
+#include "arctan.hpp"
+#include "arctan_scaled.hpp"
+#include "erf.hpp"
+#include "gelu.hpp"
+#include "leaky_relu.hpp"
+#include "relu.hpp"
 #include "sigmoid.hpp"
+#include "silu.hpp"
+#include "softplus.hpp"
+#include "softsign.hpp"
 #include "tanh.hpp"
 
 #include <memory>
@@ -17,7 +26,10 @@ namespace deepadmm {
 template <class... Policies>
 struct ActivationList {};
 
-using RegisteredActivations = ActivationList<activations::Sigmoid, activations::Tanh>;
+using RegisteredActivations =
+    ActivationList<activations::Sigmoid, activations::Tanh, activations::Arctan, activations::ArctanScaled,
+                   activations::Erf, activations::Softsign, activations::Softplus, activations::Silu,
+                   activations::Gelu, activations::Relu, activations::LeakyRelu>;
 
 namespace detail {
 template <class T, class... Policies>
