@@ -90,7 +90,7 @@ Network<T> build_relu_network(const ReluConstruction<T>& c) {
 namespace detail {
 
 template <class T>
-T relu_error_at(const Network<T>& net, const Matrix<T>& points, Eigen::Index j, const Matrix<T>& out) {
+T relu_error_at(const Network<T>& /*net*/, const Matrix<T>& points, Eigen::Index j, const Matrix<T>& out) {
   using std::abs;
   const T relu = points(0, j) > 0 ? points(0, j) : T(0);
   return abs(out(0, j) - relu);

@@ -8,6 +8,7 @@
 #include "arctan_scaled.hpp"
 #include "erf.hpp"
 #include "gelu.hpp"
+#include "isru.hpp"
 #include "leaky_relu.hpp"
 #include "relu.hpp"
 #include "sigmoid.hpp"
@@ -29,7 +30,7 @@ struct ActivationList {};
 using RegisteredActivations =
     ActivationList<activations::Sigmoid, activations::Tanh, activations::Arctan, activations::ArctanScaled,
                    activations::Erf, activations::Softsign, activations::Softplus, activations::Silu,
-                   activations::Gelu, activations::Relu, activations::LeakyRelu>;
+                   activations::Gelu, activations::Relu, activations::LeakyRelu, activations::Isru>;
 
 namespace detail {
 template <class T, class... Policies>
