@@ -46,7 +46,8 @@ constexpr unsigned kMpfrDigits = 50;
 // Per iteration, in the order of the step:
 //   1. output weight W_N:       rank update a_{N-1} over n; target A^T (2 d_N a_{N-1} n);
 //                               Cholesky a_{N-1}; solve with d_N right-hand sides
-//   2. hidden weights W_i:      Z = W_i A (2 d_i a_{i-1} n); target A^T (the same);
+//   2. hidden weights W_i:      target A^T (2 d_i a_{i-1} n); Z = W_i A is reused from
+//                               the previous iteration's state step (Options::reuse_products);
 //                               rank update a_{i-1} over n; Cholesky a_{i-1}; solve with
 //                               d_i right-hand sides
 //   3. hidden states V_i, i < N-1: f(W_i A) (2 d_i a_{i-1} n); T = M V_i and M^T (...)
@@ -85,9 +86,10 @@ double flops_per_iteration(const std::vector<int>& widths, int n, bool kkt) {
   flops += product(d(layers), samples, a(layers - 1));
   flops += cholesky(a(layers - 1)) + solve(a(layers - 1), d(layers));
 
-  // 2. Hidden weights W_i, prox-linear: Z = W_i A, then (...) A^T.
+  // 2. Hidden weights W_i, prox-linear: (...) A^T. Z = W_i A is the product the previous
+  // iteration's state step formed, which the solver reuses.
   for (int i = layers - 1; i >= 1; --i) {
-    flops += 2 * product(d(i), a(i - 1), samples);
+    flops += product(d(i), a(i - 1), samples);
     flops += rank_update(a(i - 1), samples);
     flops += cholesky(a(i - 1)) + solve(a(i - 1), d(i));
   }
