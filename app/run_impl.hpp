@@ -57,9 +57,11 @@ double accuracy(const Matrix<T>& prediction, const Matrix<T>& y_one_hot) {
   return static_cast<double>(correct) / static_cast<double>(prediction.cols());
 }
 
-inline std::string number_or_dash(double value, const char* format = "%13.6e") {
+// Formats a value, or '-' for the marker -1 of a quantity not computed. A signed quantity
+// passes signed = true and is always printed.
+inline std::string number_or_dash(double value, const char* format = "%13.6e", bool is_signed = false) {
   char buffer[48];
-  if (value < 0) return std::string(13, ' ').replace(12, 1, "-");
+  if (!is_signed && value < 0) return std::string(13, ' ').replace(12, 1, "-");
   std::snprintf(buffer, sizeof buffer, format, value);
   return buffer;
 }
@@ -76,10 +78,15 @@ class TablePrinter {
   }
 
   void row(const IterationRecord<T>& r, const T& test_error) const {
-    std::printf("%5d %13.6e %13.6e %13.6e %13s %13.6e %13s %13s %9.3f\n", r.iteration,
-                to_double(r.augmented_lagrangian), to_double(r.objective), to_double(r.training_error),
+    // A step that failed before its measurements leaves the record's fields unset; the
+    // augmented Lagrangian can be negative, so it is dashed by the objective's marker.
+    const bool measured = r.objective >= 0;
+    std::printf("%5d %13s %13s %13s %13s %13s %13s %13s %9.3f\n", r.iteration,
+                measured ? number_or_dash(to_double(r.augmented_lagrangian), "%13.6e", true).c_str()
+                         : number_or_dash(-1).c_str(),
+                number_or_dash(to_double(r.objective)).c_str(), number_or_dash(to_double(r.training_error)).c_str(),
                 has_test_ ? number_or_dash(to_double(test_error)).c_str() : "",
-                to_double(r.primal_residual), number_or_dash(to_double(r.kkt_residual)).c_str(),
+                number_or_dash(to_double(r.primal_residual)).c_str(), number_or_dash(to_double(r.kkt_residual)).c_str(),
                 number_or_dash(to_double(r.step_squared)).c_str(), r.wall_seconds);
     std::fflush(stdout);
   }
@@ -87,6 +94,16 @@ class TablePrinter {
  private:
   bool has_test_;
 };
+
+// Returns whether the trace field `name` of record `r` holds a value. Non-negative
+// quantities mark "not computed" by -1; the two augmented Lagrangian fields, which can be
+// negative, exist when the record was measured (and, before the multipliers, after k = 0).
+template <class T>
+bool field_computed(const std::string& name, const T& value, const IterationRecord<T>& r) {
+  if (name == "augmented_lagrangian") return r.objective >= 0;
+  if (name == "augmented_lagrangian_before_multipliers") return r.objective >= 0 && r.iteration > 0;
+  return value >= 0;
+}
 
 // Fields of a record, in the order of the trace file's columns.
 template <class T>
@@ -117,13 +134,13 @@ void write_trace(const std::string& path, const std::vector<IterationRecord<T>>&
   if (json) {
     nlohmann::json doc;
     doc["settings"] = settings;
-    doc["missing_value"] = -1;
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t k = 0; k < records.size(); ++k) {
       nlohmann::json row;
       row["iteration"] = records[k].iteration;
       row["wall_seconds"] = records[k].wall_seconds;
-      for (const auto& [name, value] : record_fields(records[k], test_errors[k])) row[name] = to_exact_string(value);
+      for (const auto& [name, value] : record_fields(records[k], test_errors[k]))
+        row[name] = field_computed(name, value, records[k]) ? nlohmann::json(to_exact_string(value)) : nlohmann::json(nullptr);
       rows.push_back(std::move(row));
     }
     doc["records"] = std::move(rows);
@@ -134,7 +151,10 @@ void write_trace(const std::string& path, const std::vector<IterationRecord<T>>&
     out << '\n';
     for (std::size_t k = 0; k < records.size(); ++k) {
       out << records[k].iteration << ',' << to_exact_string(records[k].wall_seconds);
-      for (const auto& field : record_fields(records[k], test_errors[k])) out << ',' << to_exact_string(field.second);
+      for (const auto& [name, value] : record_fields(records[k], test_errors[k])) {
+        out << ',';
+        if (field_computed(name, value, records[k])) out << to_exact_string(value);
+      }
       out << '\n';
     }
   }
@@ -306,7 +326,10 @@ int run_training(const TrainConfig& config) {
   model.target_shift = data.target_shift;
   model.target_scale = data.target_scale;
 
-  const auto& last = all_records.back();
+  // The last record that holds measurements (a failed step leaves its record unset).
+  std::size_t last_index = all_records.size() - 1;
+  while (last_index > 0 && all_records[last_index].objective < 0) --last_index;
+  const auto& last = all_records[last_index];
   const int iterations = static_cast<int>(result.records.size());
   std::printf("\nstatus: %s (%s)\n", status_name(result.status).c_str(), result.message.c_str());
   std::printf("training error ||f(X)-Y||^2/n: %.6e", to_double(last.training_error));
@@ -331,9 +354,9 @@ int run_training(const TrainConfig& config) {
     if (has_test) std::printf("test accuracy:     %.4f\n", detail::accuracy(model.network.predict(data.x_test), data.y_test));
   }
   std::printf("augmented Lagrangian: %.6e at k=0", to_double(result.initial.augmented_lagrangian));
-  if (!result.records.empty())
-    std::printf(", %.6e at k=1, %.6e at k=%d", to_double(result.records.front().augmented_lagrangian),
-                to_double(last.augmented_lagrangian), last.iteration);
+  if (!result.records.empty() && result.records.front().objective >= 0)
+    std::printf(", %.6e at k=1", to_double(result.records.front().augmented_lagrangian));
+  if (last.iteration > 1) std::printf(", %.6e at k=%d", to_double(last.augmented_lagrangian), last.iteration);
   std::printf("\n");
   if (iterations > 0)
     std::printf("time: %.3f s in %d iterations, %.1f ms per iteration\n", last.wall_seconds, iterations,

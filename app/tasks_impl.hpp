@@ -98,6 +98,9 @@ Dataset<T> load_dataset(const TrainConfig& config) {
   Dataset<T> data;
   std::mt19937_64 rng(config.seed);
 
+  if (config.task != "csv" && (!config.data_path.empty() || !config.target_columns.empty() || !config.test_path.empty()))
+    throw std::invalid_argument("--data, --targets and --test-data belong to the csv task, but --task is '" + config.task +
+                                "'; add --task csv");
   if (config.task == "product" || config.task == "square") {
     const int dim = config.task == "product" ? 2 : 1;
     const int n = config.samples.value_or(1000);

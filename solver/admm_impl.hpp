@@ -454,7 +454,8 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
     return false;
   };
   const std::string cholesky_hint =
-      " is not positive definite to working precision; increase lambda or the penalties";
+      " is not positive definite to working precision; a larger lambda, penalties of moderate size or a "
+      "higher precision (--precision float128) may help";
 
   record = IterationRecord<T>{};
   record.iteration = k_next;

@@ -306,7 +306,7 @@ TheoryParameters<T> compute_theory_parameters(const Matrix<T>& x, const Matrix<T
                           show(p.b_bar) + ": P0 (descent rule h >= ell(max|B|)) holds while max|B| <= b_bar");
   p.explanation.push_back("bounds (" + std::string(mode == BoundMode::Certified ? "certified" : "measured") +
                           " mode): Omega = " + show(p.bounds.omega) + ", Phi_1 = " + show(p.phi_1) +
-                          " <= Phihat = " + show(p.phi_hat) + " after " + std::to_string(p.restarts) + " restart(s)");
+                          " <= Phihat = " + show(p.phi_hat) + " after " + std::to_string(p.restarts) + " restart(s) of the Phi_1 guess");
   p.explanation.push_back("descent constant a = " + show(p.derived.a) + ", Lyapunov weight c_N = " +
                           show(p.derived.c[static_cast<std::size_t>(n_layers)]));
   return p;
