@@ -36,6 +36,12 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
+// Rejects a negative number with a short message (CLI11's NonNegativeNumber prints the
+// largest double in full).
+const CLI::Validator kNonNegative(
+    [](std::string& text) { return !text.empty() && text[0] == '-' ? "value " + text + " is negative; it must be >= 0" : std::string(); },
+    "NONNEGATIVE");
+
 void add_training_options(CLI::App& app, TrainConfig& c) {
   app.add_option("--task", c.task, "Task: product (y = x1*x2), square (y = x^2) or csv (--data)")
       ->check(CLI::IsMember({"product", "square", "csv"}))
@@ -80,13 +86,15 @@ void add_training_options(CLI::App& app, TrainConfig& c) {
       ->capture_default_str();
   app.add_option("--time-limit", c.time_limit, "Wall-time limit in seconds (0: none)")->capture_default_str();
   app.add_option("--kkt-every", c.kkt_every, "Compute the KKT residual every m iterations (0: never)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
 
   app.add_option("--init", c.init, "Initialisation: " + joined(deepadmm::init_scheme_names()) + " (default msra)")
       ->check(CLI::IsMember(deepadmm::init_scheme_names()));
   app.add_option("--init-scale", c.init_scale, "Factor on the drawn weights (default 8 for msra, else 1)");
-  app.add_option("--seed", c.seed, "Seed of the data draw, the split and the initialisation")->capture_default_str();
+  app.add_option("--seed", c.seed, "Seed of the data draw, the split and the initialisation (>= 0)")
+      ->check(kNonNegative)
+      ->capture_default_str();
 
   app.add_option("--params", c.params,
                  "Parameter set: given (beta and curvature as set) or theory (penalties and curvature from the "

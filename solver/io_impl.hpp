@@ -145,6 +145,11 @@ Model<T> load_model(const std::string& path) {
   try {
     if (doc.value("format", "") != "deepadmm-model")
       throw std::runtime_error("field 'format' is not \"deepadmm-model\"");
+    if (!doc.contains("version") || !doc.at("version").is_number_integer() || doc.at("version").get<int>() != 1)
+      throw std::runtime_error("field 'version' is not 1, the only model format version this program reads");
+    for (const char* field : {"widths", "weights"})
+      if (!doc.contains(field) || !doc.at(field).is_array())
+        throw std::runtime_error(std::string("field '") + field + "' is missing or not an array");
     Model<T> model;
     model.network.widths = doc.at("widths").get<std::vector<int>>();
     model.network.activation = make_activation<T>(doc.at("activation").get<std::string>());
