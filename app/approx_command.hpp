@@ -7,7 +7,8 @@
 namespace deepadmm::app {
 
 struct ApproxConfig {
-  std::string which = "all";  // relu (C4), sigmoid (C5) or all
+  // relu (sigmoid nets approximate ReLU), sigmoid (ReLU nets against the sigmoid) or all
+  std::string which = "all";
   std::string precision = "double";
   unsigned digits = 50;           // decimal digits of the mpfr type
   std::string json_path;          // write the checks as JSON when set

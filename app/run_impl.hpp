@@ -78,8 +78,8 @@ class TablePrinter {
   }
 
   void row(const IterationRecord<T>& r, const T& test_error) const {
-    // A step that failed before its measurements leaves the record's fields unset; the
-    // augmented Lagrangian can be negative, so it is dashed by the objective's marker.
+    // A step that failed before its measurements leaves the record's fields unset. The
+    // augmented Lagrangian can be negative, so the objective's marker decides its dash.
     const bool measured = r.objective >= 0;
     std::printf("%5d %13s %13s %13s %13s %13s %13s %13s %9.3f\n", r.iteration,
                 measured ? number_or_dash(to_double(r.augmented_lagrangian), "%13.6e", true).c_str()
@@ -95,9 +95,10 @@ class TablePrinter {
   bool has_test_;
 };
 
-// Returns whether the trace field `name` of record `r` holds a value. Non-negative
-// quantities mark "not computed" by -1; the two augmented Lagrangian fields, which can be
-// negative, exist when the record was measured (and, before the multipliers, after k = 0).
+// Returns whether the trace field `name` of record `r` was computed. Non-negative
+// quantities mark "not computed" by -1. The two augmented Lagrangian fields can be negative,
+// so they count as computed when the record was measured (and, before the multipliers,
+// from k = 1 on).
 template <class T>
 bool field_computed(const std::string& name, const T& value, const IterationRecord<T>& r) {
   if (name == "augmented_lagrangian") return r.objective >= 0;
@@ -326,7 +327,7 @@ int run_training(const TrainConfig& config) {
   model.target_shift = data.target_shift;
   model.target_scale = data.target_scale;
 
-  // The last record that holds measurements (a failed step leaves its record unset).
+  // The last record with measurements, because a failed step leaves its record unset.
   std::size_t last_index = all_records.size() - 1;
   while (last_index > 0 && all_records[last_index].objective < 0) --last_index;
   const auto& last = all_records[last_index];

@@ -14,7 +14,7 @@ namespace deepadmm::app {
 
 namespace detail {
 
-// Draws n points uniform in [-1, 1]^dim in double (so every scalar type sees the same
+// Draws n points uniform in [-1, 1]^dim in double (so every scalar type gets the same
 // points) and converts them exactly.
 template <class T>
 Matrix<T> uniform_inputs(int dim, int n, std::mt19937_64& rng) {

@@ -124,7 +124,8 @@ template <class T>
 using IterationCallback = std::function<void(const IterationRecord<T>&, const AdmmState<T>&)>;
 
 // Returns an empty string when X (d_0 x n), Y (d_N x n), the network and the options fit
-// together and hold only finite values; otherwise a message naming the first problem.
+// together and contain only finite values. Otherwise returns a message naming the first
+// problem.
 template <class T>
 std::string validate_problem(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net,
                              const Options<T>& options);
@@ -222,8 +223,8 @@ class AdmmSolver {
   bool cache_valid_ = false;
 };
 
-// Runs ADMM from the network's weights until a stopping rule holds. Never throws on bad
-// input: an invalid problem returns status InvalidInput with the message.
+// Runs ADMM from the network's weights until a stopping rule is met. An invalid problem
+// returns status InvalidInput with the validate_problem message instead of throwing.
 template <class T>
 Result<T> train(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net,
                 const Options<T>& options, const IterationCallback<T>& callback = {});

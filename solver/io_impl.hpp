@@ -72,9 +72,9 @@ Matrix<T> matrix_from_json(const nlohmann::json& rows, const std::string& field)
                                std::to_string(n_cols) + " entries");
     for (Eigen::Index c = 0; c < n_cols; ++c) {
       const auto& cell = row[static_cast<std::size_t>(c)];
-      if (!cell.is_string()) throw std::runtime_error("field '" + field + "' holds a non-string entry");
+      if (!cell.is_string()) throw std::runtime_error("field '" + field + "' contains a non-string entry; numbers are stored as decimal strings");
       const T value = parse_scalar<T>(cell.get<std::string>());
-      if (!is_finite(value)) throw std::runtime_error("field '" + field + "' holds a non-finite entry");
+      if (!is_finite(value)) throw std::runtime_error("field '" + field + "' contains a non-finite entry");
       m(r, c) = value;
     }
   }
@@ -95,7 +95,7 @@ Vector<T> vector_from_json(const nlohmann::json& doc, const std::string& field) 
   if (!values.is_array()) throw std::runtime_error("field '" + field + "' must be an array");
   Vector<T> v(static_cast<Eigen::Index>(values.size()));
   for (std::size_t k = 0; k < values.size(); ++k) {
-    if (!values[k].is_string()) throw std::runtime_error("field '" + field + "' holds a non-string entry");
+    if (!values[k].is_string()) throw std::runtime_error("field '" + field + "' contains a non-string entry; numbers are stored as decimal strings");
     v(static_cast<Eigen::Index>(k)) = parse_scalar<T>(values[k].get<std::string>());
   }
   return v;

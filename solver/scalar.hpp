@@ -22,7 +22,7 @@ namespace deepadmm {
 using float128 = boost::multiprecision::float128;
 
 // MPFR with the precision chosen at run time. Expression templates are off so that Eigen
-// sees plain values. Boost gives every new value the thread's default precision: call
+// gets plain values. Boost gives every new value the thread's default precision, so call
 // set_mpfr_digits before creating any value of this type.
 using mpfr_real =
     boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>,

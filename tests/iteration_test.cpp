@@ -294,8 +294,8 @@ TEST_CASE("same seed gives bit-identical training", "[iteration]") {
 TEST_CASE("product reuse leaves iterates bit-identical", "[iteration]") {
   // The weight steps reuse f(Z_i) and f'(Z_i) from the previous iteration's state steps.
   // Those are the same products of the same operands, so the run must match a run that
-  // recomputes them to the last bit, with the KKT residual every iteration (slopes reused)
-  // and every third iteration (slopes recomputed from the reused Z_i).
+  // recomputes them to the last bit. Both cases run: the KKT residual every iteration
+  // (slopes reused) and every third iteration (slopes recomputed from the reused Z_i).
   const std::vector<int> widths = {2, 7, 6, 5, 1};
   const auto problem = make_problem<double>(widths, 23, "sigmoid", 2024);
   for (int kkt_every : {1, 3}) {

@@ -97,7 +97,7 @@ std::string theory_violation(const Instance& instance, double lambda, double mar
   }
   if (run.status != deepadmm::Status::MaxIterations) return "run ended early: " + run.message;
   // The declared bounds of Assumption A must hold at every iterate after the restarts the
-  // theory parameters allow; otherwise the theorems say nothing about this run.
+  // theory parameters allow. Otherwise the theorems give no guarantee for this run.
   for (std::size_t k = 0; k < run.certificate_failures.size(); ++k)
     if (!run.certificate_failures[k].empty()) return "iterate " + std::to_string(k) + ": " + run.certificate_failures[k];
   if (!run.derived.conditions_hold()) return "penalty conditions P1 to P3 not met";

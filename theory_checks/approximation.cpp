@@ -1,5 +1,5 @@
 // The parts of the approximation checks that do not depend on the scalar type: piece
-// counts of ReLU networks and the piecewise-linear approximation of the sigmoid (C5).
+// counts of ReLU networks and the piecewise-linear approximation of the sigmoid.
 #include "approximation.hpp"
 
 #include <cmath>

@@ -162,7 +162,7 @@ namespace detail {
 using interval = boost::multiprecision::number<boost::multiprecision::mpfi_float_backend<0>,
                                                boost::multiprecision::et_off>;
 
-// Converts a value of T to an interval exactly (when the interval precision holds T's).
+// Converts a value of T to an interval, exactly when the interval precision is at least T's.
 template <class T>
 interval to_interval(const T& x) {
   interval out;

@@ -23,8 +23,8 @@ std::string verdict_name(Verdict verdict) {
 
 void decide(Measurement& m) {
   // A NaN compares false both ways, so a NaN measurement fails either relation.
-  const bool holds = m.relation == "<=" ? m.measured <= m.bound + m.tolerance : m.measured >= m.bound - m.tolerance;
-  m.verdict = holds ? Verdict::Pass : Verdict::Fail;
+  const bool satisfied = m.relation == "<=" ? m.measured <= m.bound + m.tolerance : m.measured >= m.bound - m.tolerance;
+  m.verdict = satisfied ? Verdict::Pass : Verdict::Fail;
 }
 
 Verdict combine(const std::vector<Measurement>& measurements) {

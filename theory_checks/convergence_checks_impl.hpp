@@ -330,6 +330,19 @@ Measurement measurement(const std::string& quantity, const T& measured, const T&
   return m;
 }
 
+// Returns a check with its header fields set and the label "proved bound".
+inline CheckResult new_check(const std::string& id, const std::string& name, const std::string& claim,
+                             const std::string& source, const std::string& setting) {
+  CheckResult c;
+  c.id = id;
+  c.name = name;
+  c.claim = claim;
+  c.source = source;
+  c.label = "proved bound";
+  c.setting = setting;
+  return c;
+}
+
 // Least-squares slope of log(values) against log(k) over k in [first, last].
 template <class T>
 double loglog_slope(const std::vector<T>& values, std::size_t first, std::size_t last) {
@@ -381,13 +394,9 @@ std::vector<CheckResult> convergence_checks(const ConvergenceRun<T>& run, const 
   if (not_applicable.empty() && last_certified < 2) not_applicable = certificate;
 
   if (want("descent")) {
-    CheckResult c;
-    c.id = "C1";
-    c.name = "descent";
-    c.claim = "Phi_{k+1} <= Phi_k - a ||P^{k+1} - P^k||^2 for k >= 1, Phi_k = L(Q^k) + sum_j c_j ||V_j^k - V_j^{k-1}||^2";
-    c.source = "proofs_notes/convergence.md, Theorem 1 (section 7); Lemmas 2 and 3 for inequality (1)";
-    c.label = "proved bound";
-    c.setting = run.setting;
+    CheckResult c = detail::new_check("C1", "descent",
+                                      "Phi_{k+1} <= Phi_k - a ||P^{k+1} - P^k||^2 for k >= 1, Phi_k = L(Q^k) + sum_j c_j ||V_j^k - V_j^{k-1}||^2",
+                                      "proofs_notes/convergence.md, Theorem 1 (section 7); Lemmas 2 and 3 for inequality (1)", run.setting);
 
     // Theorem 1 on the certified range.
     std::optional<T> worst_phi, worst_l;
@@ -476,6 +485,8 @@ std::vector<CheckResult> convergence_checks(const ConvergenceRun<T>& run, const 
     if (!certificate.empty()) c.findings.push_back(certificate);
     c.verdict = combine(c.measurements);
     if (!applicable) {
+      // Inequality (1) needs only the descent rule, so its FAIL stands even where
+      // Theorem 1 does not apply.
       c.reason = not_applicable;
       if (c.verdict == Verdict::Pass) c.verdict = Verdict::NotApplicable;
     }
@@ -499,13 +510,9 @@ std::vector<CheckResult> convergence_checks(const ConvergenceRun<T>& run, const 
   const T c_r = 2 * (d.k_x * d.k_x + d.k_y * d.k_y) * c_q + 2 * d.k_y * d.k_y * (K >= 1 ? rec[1].step_squared : T(0));
 
   if (want("rate")) {
-    CheckResult c;
-    c.id = "C2";
-    c.name = "rate";
-    c.claim = "k min_{1<=t<=k} ||P^{t+1}-P^t||^2 <= C_P, k min ||Q^{t+1}-Q^t||^2 <= C_Q and k min r_{t+1}^2 <= C_r";
-    c.source = "proofs_notes/convergence.md, Theorem 2 (section 8) and Theorem 3 (section 9)";
-    c.label = "proved bound";
-    c.setting = run.setting;
+    CheckResult c = detail::new_check("C2", "rate",
+                                      "k min_{1<=t<=k} ||P^{t+1}-P^t||^2 <= C_P, k min ||Q^{t+1}-Q^t||^2 <= C_Q and k min r_{t+1}^2 <= C_r",
+                                      "proofs_notes/convergence.md, Theorem 2 (section 8) and Theorem 3 (section 9)", run.setting);
     const std::size_t last = theory ? std::min(last_certified, K) : K;
     T worst_p(0), worst_q(0), worst_r(0);
     for (std::size_t k = 1; k + 1 <= last; ++k) {
@@ -548,13 +555,9 @@ std::vector<CheckResult> convergence_checks(const ConvergenceRun<T>& run, const 
   }
 
   if (want("kkt")) {
-    CheckResult c;
-    c.id = "C3";
-    c.name = "kkt";
-    c.claim = "r_{k+1} <= K_x ||Q^{k+1}-Q^k|| + K_y ||Q^k-Q^{k-1}||, so r_k -> 0 and every limit point is a KKT point";
-    c.source = "proofs_notes/convergence.md, Theorem 3 (section 9)";
-    c.label = "proved bound";
-    c.setting = run.setting;
+    CheckResult c = detail::new_check("C3", "kkt",
+                                      "r_{k+1} <= K_x ||Q^{k+1}-Q^k|| + K_y ||Q^k-Q^{k-1}||, so r_k -> 0 and every limit point is a KKT point",
+                                      "proofs_notes/convergence.md, Theorem 3 (section 9)", run.setting);
     using std::sqrt;
     T worst(0);
     const std::size_t last = theory ? std::min(last_certified, K) : K;

@@ -8,8 +8,8 @@ namespace deepadmm::activations {
 struct Isru {
   static constexpr const char* name = "isru";
 
-  // For |z| > 1 the forms divide by |z| first, so z^2 never overflows:
-  // sqrt(1 + z^2) = |z| sqrt(1 + 1/z^2).
+  // For |z| > 1 the forms use sqrt(1 + z^2) = |z| sqrt(1 + 1/z^2), so no z^2 of a large
+  // argument is formed and nothing overflows.
   template <class T>
   static T value(const T& z) {
     using std::abs;

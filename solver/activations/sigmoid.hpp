@@ -9,7 +9,7 @@ struct Sigmoid {
   static constexpr const char* name = "sigmoid";
 
   // Evaluates exp only at non-positive arguments, so neither tail overflows and
-  // f(z) + f(-z) = 1 holds to rounding.
+  // f(z) + f(-z) = 1 is satisfied to rounding.
   template <class T>
   static T value(const T& z) {
     using std::exp;

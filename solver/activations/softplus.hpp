@@ -11,7 +11,7 @@ namespace deepadmm::activations {
 struct Softplus {
   static constexpr const char* name = "softplus";
 
-  // max(z, 0) + log1p(e^{-|z|}): exp sees only non-positive arguments, so nothing
+  // max(z, 0) + log1p(e^{-|z|}): exp gets only non-positive arguments, so nothing
   // overflows, and log1p keeps full relative accuracy where e^{-|z|} is small.
   template <class T>
   static T value(const T& z) {
