@@ -1,6 +1,7 @@
 // deepadmm: trains networks by ADMM, evaluates saved models, and (later subcommands)
 // runs the theory checks. With no arguments it runs the authors' product-gate task.
 #include "approx_command.hpp"
+#include "compare_command.hpp"
 #include "config.hpp"
 #include "run.hpp"
 
@@ -189,6 +190,38 @@ int main(int argc, char** argv) {
   approx->add_option("--a", approx_config.a, "Half-width a > 0 of the interval [-a, a] of the saved network")
       ->capture_default_str();
 
+  deepadmm::app::CompareConfig compare_config;
+  CLI::App* compare = app.add_subcommand(
+      "compare", "Compare sigmoid-ADMM with SGD on ReLU and sigmoid nets over grids of hyperparameters, "
+                 "initialisations and input preprocessing (double); writes tables, CSV, JSON and PNG plots");
+  compare->add_option("--size", compare_config.size, "smoke (about a minute) or full (the reported comparison)")
+      ->check(CLI::IsMember({"smoke", "full"}))
+      ->capture_default_str();
+  compare->add_option("--out", compare_config.out_dir, "Folder for the results (created if missing)")
+      ->capture_default_str();
+  compare->add_option("--jobs", compare_config.jobs, "Runs in parallel, one thread each")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  compare->add_option("--seeds", compare_config.seeds, "Seeds per grid cell (default by --size)")
+      ->check(CLI::PositiveNumber);
+  compare->add_option("--passes", compare_config.passes,
+                      "Passes over the training data per run: ADMM iterations or SGD epochs (default by --size)")
+      ->check(CLI::PositiveNumber);
+  compare->add_option("--hidden", compare_config.hidden, "Width of each of the two hidden layers (default by --size)")
+      ->check(CLI::PositiveNumber);
+  compare->add_option("--samples", compare_config.samples,
+                      "Training samples of each synthetic task, and as many test samples (default by --size)")
+      ->check(CLI::PositiveNumber);
+  compare->add_option("--tasks", compare_config.tasks,
+                      "Tasks (default all): product, square, relu, radial2, radial5, radial10, diabetes")
+      ->delimiter(',');
+  compare->add_option("--methods", compare_config.methods,
+                      "Methods: sigmoid-admm, relu-sgd, sigmoid-sgd, relu-adam, sigmoid-adam (default: the first three for smoke, all for full)")
+      ->delimiter(',');
+  compare->add_option("--data-dir", compare_config.data_dir, "Folder holding diabetes.csv (default: the shipped data)");
+  compare->add_flag("!--no-plots", compare_config.plots, "Write plots.gp but do not run gnuplot");
+  compare->add_flag("--quiet", compare_config.quiet, "Print no progress");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
@@ -208,6 +241,7 @@ int main(int argc, char** argv) {
     }
     if (activations->parsed()) return deepadmm::app::run_activations(activations_config);
     if (approx->parsed()) return deepadmm::app::run_approx_command(approx_config);
+    if (compare->parsed()) return deepadmm::app::run_compare_command(compare_config);
     if (check->parsed()) {
       return dispatch_precision(check_config.train.precision, check_config.train.digits, [&](auto zero) {
         return deepadmm::app::run_checks<decltype(zero)>(check_config);

@@ -5,6 +5,7 @@
 
 #include "admm_impl.hpp"
 #include "io_impl.hpp"
+#include "sgd_impl.hpp"
 
 #define DEEPADMM_INSTANTIATE(T)                                                              \
   template struct deepadmm::Network<T>;                                                       \
@@ -12,6 +13,8 @@
       const std::vector<int>&, std::shared_ptr<const deepadmm::Activation<T>>,                \
       deepadmm::InitScheme, std::uint64_t, double);                                           \
   template T deepadmm::weights_squared_norm<T>(const deepadmm::Network<T>&);                  \
+  template std::string deepadmm::validate_network_data<T>(                                    \
+      const deepadmm::Matrix<T>&, const deepadmm::Matrix<T>&, const deepadmm::Network<T>&);    \
   template deepadmm::Matrix<T> deepadmm::append_ones_row<T>(const deepadmm::Matrix<T>&);      \
   template struct deepadmm::Options<T>;                                                       \
   template std::string deepadmm::validate_problem<T>(                                         \
@@ -51,4 +54,17 @@
   template deepadmm::Result<T> deepadmm::train<T>(                                            \
       const deepadmm::Matrix<T>&, const deepadmm::Matrix<T>&, const deepadmm::Network<T>&,    \
       const deepadmm::Options<T>&, const deepadmm::IterationCallback<T>&);                    \
+  template struct deepadmm::SgdOptions<T>;                                                    \
+  template T deepadmm::least_squares_objective<T>(const deepadmm::Network<T>&,                \
+                                                  const deepadmm::Matrix<T>&,                 \
+                                                  const deepadmm::Matrix<T>&, const T&);      \
+  template T deepadmm::objective_and_gradient<T>(                                             \
+      const deepadmm::Network<T>&, const deepadmm::Matrix<T>&, const deepadmm::Matrix<T>&,    \
+      const T&, const T&, std::vector<deepadmm::Matrix<T>>&);                                 \
+  template T deepadmm::scheduled_rate<T>(const deepadmm::SgdOptions<T>&, int);                \
+  template deepadmm::SgdResult<T> deepadmm::train_sgd<T>(                                     \
+      const deepadmm::Matrix<T>&, const deepadmm::Matrix<T>&, const deepadmm::Network<T>&,    \
+      const deepadmm::SgdOptions<T>&, const deepadmm::SgdCallback<T>&);                       \
+  template double deepadmm::saturation_share<T>(const deepadmm::Network<T>&,                  \
+                                                const deepadmm::Matrix<T>&, double);          \
   DEEPADMM_INSTANTIATE_IO(T)

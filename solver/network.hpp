@@ -55,6 +55,12 @@ Network<T> make_network(const std::vector<int>& widths,
                         std::shared_ptr<const Activation<T>> activation, InitScheme scheme,
                         std::uint64_t seed, double scale = 1.0);
 
+// Returns an empty string when X (d_0 x n) and Y (d_N x n) fit the network, the data has
+// samples and every weight and data entry is finite. Otherwise returns a message naming the
+// first problem.
+template <class T>
+std::string validate_network_data(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net);
+
 // Returns the sum of squared entries over every weight matrix.
 template <class T>
 T weights_squared_norm(const Network<T>& net);

@@ -95,6 +95,36 @@ inline Eigen::MatrixXd draw_weights(InitScheme scheme, int rows, int cols, bool 
 }  // namespace detail
 
 template <class T>
+std::string validate_network_data(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net) {
+  const int n_layers = net.layers();
+  if (n_layers < 1 || net.weights.size() != static_cast<std::size_t>(n_layers))
+    return "the network has " + std::to_string(net.weights.size()) + " weight matrices for " +
+           std::to_string(net.widths.size()) + " widths; expected one fewer than the widths";
+  if (!net.activation) return "the network has no activation";
+  for (int i = 1; i <= n_layers; ++i) {
+    const auto& w = net.weight(i);
+    const int rows = net.widths[static_cast<std::size_t>(i)];
+    const int cols = net.widths[static_cast<std::size_t>(i - 1)] + 1;
+    if (w.rows() != rows || w.cols() != cols)
+      return "W_" + std::to_string(i) + " is " + std::to_string(w.rows()) + " x " + std::to_string(w.cols()) +
+             "; the widths require " + std::to_string(rows) + " x " + std::to_string(cols);
+    if (!all_finite(w)) return "W_" + std::to_string(i) + " contains NaN or infinite values";
+  }
+  if (x.cols() == 0) return "the data has no samples (X has 0 columns)";
+  if (x.rows() != net.widths.front())
+    return "X has " + std::to_string(x.rows()) + " features per sample but the input width is " +
+           std::to_string(net.widths.front());
+  if (y.rows() != net.widths.back())
+    return "Y has " + std::to_string(y.rows()) + " targets per sample but the output width is " +
+           std::to_string(net.widths.back());
+  if (y.cols() != x.cols())
+    return "X has " + std::to_string(x.cols()) + " samples but Y has " + std::to_string(y.cols());
+  if (!all_finite(x)) return "X contains NaN or infinite values";
+  if (!all_finite(y)) return "Y contains NaN or infinite values";
+  return {};
+}
+
+template <class T>
 Network<T> make_network(const std::vector<int>& widths,
                         std::shared_ptr<const Activation<T>> activation, InitScheme scheme,
                         std::uint64_t seed, double scale) {

@@ -424,3 +424,51 @@ TEST_CASE("command trains on valid CSV files", "[command]") {
     CHECK_THAT(result.output, Contains("6 train"));
   }
 }
+
+TEST_CASE("compare writes every result file of a reduced grid", "[command][compare]") {
+  TemporaryDirectory directory;
+  const std::string out = directory.file("results");
+  const CommandResult result =
+      run_command("compare --size smoke --tasks product,diabetes --seeds 1 --no-plots --quiet --out '" + out + "'",
+                  directory);
+  REQUIRE_FALSE(result.crashed);
+  REQUIRE(result.exit_code == 0);
+  // 2 tasks x 3 methods x 1 seed x (5 hyperparameter values + 8 initialisations + 5
+  // preprocessings), plus the 2 gradient methods x 2 tasks of the equal-time grid.
+  const int runs = 2 * 3 * (5 + 8 + 5) + 2 * 2;
+  CHECK(count_nonempty_lines(read_file(out + "/runs.csv")) == runs + 1);
+  const std::string summary = read_file(out + "/summary.md");
+  for (const char* heading : {"## Hyperparameter grid", "## Initialisation grid", "## Input preprocessing grid",
+                              "## Equal wall time", "### product", "### diabetes", "| xavier |", "| x100 |"})
+    CHECK_THAT(summary, Contains(heading));
+  const std::string json = read_file(out + "/runs.json");
+  CHECK_THAT(json, Contains("\"saturation_threshold\""));
+  CHECK_THAT(read_file(out + "/plots.gp"), Contains("loss.png"));
+  // Every run has its first and last curve point: pass 0 and the last pass.
+  const std::string curves = read_file(out + "/curves.csv");
+  CHECK_THAT(curves, Contains("\n0,0,"));
+  CHECK_THAT(curves, Contains("\n0,40,"));
+}
+
+TEST_CASE("compare rejects bad settings with one error line", "[command][compare]") {
+  TemporaryDirectory directory;
+  const std::string out = " --quiet --no-plots --out '" + directory.file("results") + "'";
+  struct Case {
+    std::string arguments, message;
+  };
+  const std::vector<Case> cases = {
+      {"compare --tasks cube" + out, "unknown task 'cube'; known: product, square"},
+      {"compare --methods relu-admm" + out, "unknown method 'relu-admm'; known: sigmoid-admm"},
+      {"compare --data-dir '" + directory.file("none") + "'" + out, "diabetes.csv' does not exist; pass --data-dir"},
+      {"compare --seeds 0" + out, "--seeds"},
+      {"compare --size huge" + out, "--size"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.arguments);
+    const CommandResult result = run_command(c.arguments, directory);
+    CHECK_FALSE(result.crashed);
+    CHECK(result.exit_code == 2);
+    CHECK_THAT(result.errors, Contains(c.message));
+    CHECK(count_nonempty_lines(result.errors) == 1);
+  }
+}
