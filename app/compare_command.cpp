@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -291,7 +292,8 @@ RunResult run_one(const RunSpec& spec, SizePreset size, const std::string& data_
 
 // Runs the specs on `jobs` threads; results keep the order of the specs.
 std::vector<RunResult> run_all(const std::vector<RunSpec>& specs, const SizePreset& size, const CompareConfig& config,
-                               const std::string& label, std::size_t& done_total, std::size_t planned_total) {
+                               const std::string& label, std::size_t& done_total, std::size_t planned_total,
+                               std::chrono::steady_clock::time_point command_start) {
   std::vector<RunResult> results(specs.size());
   std::atomic<std::size_t> next{0};
   std::mutex print_mutex;
@@ -314,8 +316,11 @@ std::vector<RunResult> run_all(const std::vector<RunSpec>& specs, const SizePres
       ++done_total;
       if (!config.quiet && (done_total % 50 == 0 || k + 1 == specs.size())) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::fprintf(stderr, "compare: %s grid, %zu of %zu runs done in all, %.0f s in this grid\n", label.c_str(),
-                     done_total, planned_total, elapsed);
+        const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - command_start).count();
+        // The estimate assumes the remaining runs take as long on average as those done.
+        const double left = total / static_cast<double>(done_total) * static_cast<double>(planned_total - done_total);
+        std::fprintf(stderr, "compare: %s grid, %zu of %zu runs done in all, %.0f s in this grid, about %.0f s left\n",
+                     label.c_str(), done_total, planned_total, elapsed, left);
       }
     }
   };
@@ -420,7 +425,6 @@ void write_run_files(const Comparison& c, const std::filesystem::path& out_dir) 
   const CompareConfig& config = c.config;
   const SizePreset& size = c.size;
   const std::vector<RunResult>& results = c.results;
-  const auto& best = c.best;
   std::ostringstream runs_csv, curves_csv;
   runs_csv << "run,grid,task,method,activation,optimizer,hyper_name,hyper,init,preprocessing,seed,passes,status,"
               "train_mse,test_mse,saturation_initial,saturation_final,wall_seconds\n";
@@ -461,7 +465,7 @@ void write_run_files(const Comparison& c, const std::filesystem::path& out_dir) 
       {"total_seconds", c.total_seconds}};
   write_file(out_dir / "runs.csv", runs_csv.str());
   write_file(out_dir / "curves.csv", curves_csv.str());
-  write_file(out_dir / "runs.json", nlohmann::json({{"settings", settings}, {"runs", runs_json}}).dump(1) + "\n");
+  write_file(out_dir / "runs.json", nlohmann::json({{"settings", settings}, {"runs", runs_json}}).dump() + "\n");
 
 }
 
@@ -573,41 +577,49 @@ void write_summary(const Comparison& c, const std::filesystem::path& out_dir) {
 
 // Writes the plot data (the median curves at each method's best value, and the median test
 // error against the hyperparameter) and plots.gp, and runs gnuplot when config.plots is set.
-void write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
-  const CompareConfig& config = c.config;
-  const SizePreset& size = c.size;
-  const std::vector<RunResult>& results = c.results;
-  const auto& best = c.best;
-  std::ostringstream curves_dat, rate_dat;
-  for (const auto& task : config.tasks) {
-    curves_dat << "# task " << task << "\n# pass";
-    for (const auto& m : config.methods) curves_dat << " " << m << "_train_mse " << m << "_saturation";
-    curves_dat << "\n";
+// Returns gnuplot data with one block per task: the pass, then per method the median training
+// error and median saturation share over the runs that `selected` accepts.
+std::string median_curves(const Comparison& c, const std::function<bool(const RunResult&)>& selected) {
+  std::ostringstream dat;
+  for (const auto& task : c.config.tasks) {
+    dat << "# task " << task << "\n# pass";
+    for (const auto& m : c.config.methods) dat << " " << m << "_train_mse " << m << "_saturation";
+    dat << "\n";
     std::map<std::string, std::map<int, std::pair<std::vector<double>, std::vector<double>>>> points;
     std::set<int> passes;
-    for (const auto& r : results)
-      if (r.spec.grid == "rate" && r.spec.task == task && r.spec.hyper == best.at({task, r.spec.method}))
+    for (const auto& r : c.results)
+      if (r.spec.task == task && selected(r))
         for (const auto& p : r.curve) {
           points[r.spec.method][p.pass].first.push_back(p.train_mse);
           points[r.spec.method][p.pass].second.push_back(p.saturation);
           passes.insert(p.pass);
         }
     for (int pass : passes) {
-      curves_dat << pass;
-      for (const auto& m : config.methods) {
+      dat << pass;
+      for (const auto& m : c.config.methods) {
         const auto& by_pass = points[m];
         const auto it = by_pass.find(pass);
         if (it == by_pass.end()) {
-          curves_dat << " NaN NaN";
+          dat << " NaN NaN";
           continue;
         }
         const double train = median(it->second.first);
-        curves_dat << " " << (std::isfinite(train) ? csv_number(train) : "NaN") << " " << csv_number(median(it->second.second));
+        dat << " " << (std::isfinite(train) ? csv_number(train) : "NaN") << " " << csv_number(median(it->second.second));
       }
-      curves_dat << "\n";
+      dat << "\n";
     }
-    curves_dat << "\n\n";
-    const auto groups = group<CellKey>(results, "rate", rate_key);
+    dat << "\n\n";
+  }
+  return dat.str();
+}
+
+void write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
+  const CompareConfig& config = c.config;
+  const std::vector<RunResult>& results = c.results;
+  const auto& best = c.best;
+  std::ostringstream rate_dat;
+  const auto groups = group<CellKey>(results, "rate", rate_key);
+  for (const auto& task : config.tasks)
     for (const auto& m : config.methods) {
       rate_dat << "# task " << task << " method " << m << "\n# value median_test min_test max_test\n";
       for (double value : find_method(m).grid) {
@@ -619,8 +631,13 @@ void write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
       }
       rate_dat << "\n\n";
     }
-  }
-  write_file(out_dir / "curves.dat", curves_dat.str());
+  write_file(out_dir / "curves.dat", median_curves(c, [&](const RunResult& r) {
+               return r.spec.grid == "rate" && r.spec.hyper == best.at({r.spec.task, r.spec.method});
+             }));
+  // The same at inputs multiplied by 100, where sigmoid units start saturated.
+  write_file(out_dir / "curves_x100.dat", median_curves(c, [](const RunResult& r) {
+               return r.spec.grid == "preprocessing" && r.spec.preprocessing == "x100";
+             }));
   write_file(out_dir / "rate.dat", rate_dat.str());
 
   // plots.gp: gnuplot script, run in out_dir.
@@ -641,21 +658,32 @@ void write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
     }
     gp << "unset multiplot\n";
   };
-  std::string loss_plot = "set format y '%.0e'\nset logscale y\nset xlabel 'pass'\nset ylabel 'train MSE'\nplot ";
-  std::string saturation_plot = "set format y '%g'\nunset logscale y\nset xlabel 'pass'\nset ylabel 'saturated share'\nset yrange [0:1]\nplot ";
+  const std::string loss_head = "set format y '%.0e'\nset logscale y\nset xlabel 'pass'\nset ylabel 'train MSE'\nplot ";
+  const std::string saturation_head =
+      "set format y '%g'\nunset logscale y\nset xlabel 'pass'\nset ylabel 'saturated share'\nset yrange [0:1]\nplot ";
+  std::string loss_plot = loss_head, loss_x100_plot = loss_head;
+  std::string saturation_plot = saturation_head, saturation_x100_plot = saturation_head;
   std::string rate_plot = "set format y '%.0e'\nset logscale xy\nset yrange [*:*]\nset xlabel 'beta (ADMM) or learning rate'\n"
                           "set ylabel 'test MSE'\nplot ";
   for (std::size_t k = 0; k < config.methods.size(); ++k) {
     const std::string& m = config.methods[k];
     const std::string sep = k ? ", " : "";
-    loss_plot += sep + "'curves.dat' index @T using 1:" + std::to_string(2 + 2 * k) + " with linespoints title '" + m + "'";
-    saturation_plot +=
-        sep + "'curves.dat' index @T using 1:" + std::to_string(3 + 2 * k) + " with linespoints title '" + m + "'";
+    auto curve = [&](const std::string& file, std::size_t column) {
+      return sep + "'" + file + "' index @T using 1:" + std::to_string(column) + " with linespoints title '" + m + "'";
+    };
+    loss_plot += curve("curves.dat", 2 + 2 * k);
+    saturation_plot += curve("curves.dat", 3 + 2 * k);
+    loss_x100_plot += curve("curves_x100.dat", 2 + 2 * k);
+    saturation_x100_plot += curve("curves_x100.dat", 3 + 2 * k);
     const std::string index = "(@T*" + std::to_string(config.methods.size()) + "+" + std::to_string(k) + ")";
     rate_plot += sep + "'rate.dat' index " + index + " using 1:2:3:4 with yerrorlines title '" + m + "'";
   }
   multiplot("loss.png", "median training error, each method at its best value", loss_plot);
   multiplot("saturation.png", "median share of saturated hidden responses", saturation_plot + "\nset yrange [*:*]");
+  multiplot("loss_x100.png", "median training error, inputs times 100, each method at its best raw-input value",
+            loss_x100_plot);
+  multiplot("saturation_x100.png", "median share of saturated hidden responses, inputs times 100",
+            saturation_x100_plot + "\nset yrange [*:*]");
   multiplot("rate.png", "test error against the hyperparameter (median, min to max over seeds)",
             rate_plot + "\nunset logscale xy");
   write_file(out_dir / "plots.gp", gp.str());
@@ -734,7 +762,7 @@ int run_compare_command(const CompareConfig& config_in) {
       for (double value : find_method(m).grid)
         for (int seed = 1; seed <= size.seeds; ++seed)
           specs.push_back({"rate", task, m, kBaseInit, kBasePreprocessing, value, seed});
-  std::vector<RunResult> results = run_all(specs, size, config, "rate", done, planned_all);
+  std::vector<RunResult> results = run_all(specs, size, config, "rate", done, planned_all, start);
 
   // Each method's best value per task: the smallest median test error over the seeds.
   std::map<std::pair<std::string, std::string>, double> best;
@@ -765,7 +793,7 @@ int run_compare_command(const CompareConfig& config_in) {
       for (const auto& prep : kPreprocessing)
         for (int seed = 1; seed <= size.seeds; ++seed)
           specs.push_back({"preprocessing", task, m, kBaseInit, prep, best[{task, m}], seed});
-  std::vector<RunResult> more = run_all(specs, size, config, "init and preprocessing", done, planned_all);
+  std::vector<RunResult> more = run_all(specs, size, config, "init and preprocessing", done, planned_all, start);
   results.insert(results.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 
   // Grid 4, equal wall time: each gradient method at its best value gets as many epochs as
@@ -790,7 +818,7 @@ int run_compare_command(const CompareConfig& config_in) {
           specs.push_back({"time", task, m, kBaseInit, kBasePreprocessing, best[{task, m}], seed, epochs});
       }
     }
-    more = run_all(specs, size, config, "equal wall time", done, planned_all);
+    more = run_all(specs, size, config, "equal wall time", done, planned_all, start);
     results.insert(results.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -802,7 +830,7 @@ int run_compare_command(const CompareConfig& config_in) {
   write_plots(comparison, out_dir);
   if (!config.quiet)
     std::printf("compare: %zu runs in %.0f s; results in %s (summary.md, runs.csv, runs.json, curves.csv%s)\n",
-                comparison.results.size(), total_seconds, out_dir.string().c_str(), config.plots ? ", loss.png, rate.png, saturation.png" : "");
+                comparison.results.size(), total_seconds, out_dir.string().c_str(), config.plots ? ", PNG plots" : "");
   return 0;
 }
 
