@@ -2,11 +2,12 @@
 //
 // double and float128 go through Eigen. Eigen's generic product and triangular-solve
 // kernels create a temporary mpfr_real for every multiply and add, and each temporary
-// allocates and frees its limbs, so for mpfr_real these functions work on the raw mpfr_t
-// values in place: per term one mpfr_mul into a preallocated value and one mpfr_add, no
-// allocation inside the loops. Each term is rounded twice, as in Eigen, but the summation
+// allocates and frees its limbs. For mpfr_real these functions therefore work on the raw
+// mpfr_t values in place, with one mpfr_mul into a preallocated value and one mpfr_add per
+// term and no allocation inside the loops. Each term is rounded twice, as in Eigen, but the summation
 // order differs from Eigen's blocked kernels. mpfr_fma rounds once but took 44 ns per term
-// against 30 ns for mpfr_mul plus mpfr_add at 170 bits (MPFR 4.1, 2.6 GHz AMD EPYC).
+// against 30 ns for mpfr_mul plus mpfr_add, measured on a standalone dot product of 2000
+// terms at 170 bits (MPFR 4.2.0, 2.6 GHz AMD EPYC).
 #pragma once
 
 #include "scalar.hpp"
@@ -74,7 +75,7 @@ Matrix<T> shifted_gram_lower(const Eigen::MatrixBase<Derived>& a, const T& scale
   return gram;
 }
 
-// Overwrites `rhs` with K^{-1} rhs, where `llt` holds the Cholesky factor L of K = L L^T.
+// Overwrites `rhs` with K^{-1} rhs, where `llt` contains the Cholesky factor L of K = L L^T.
 template <class T>
 void cholesky_solve_in_place(const Eigen::LLT<Matrix<T>>& llt, Matrix<T>& rhs) {
   if constexpr (uses_mpfr_kernels<T>) {
