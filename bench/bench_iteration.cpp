@@ -55,8 +55,12 @@ constexpr unsigned kMpfrDigits = 50;
 //                               rank update M^T M (d_i (d_i+1) d_{i+1}); Cholesky d_i;
 //                               solve with n right-hand sides
 //   4. last hidden state V_{N-1}: f(W_{N-1} A) (2 d_{N-1} a_{N-2} n); M^T (...) with
-//                               M = W_N without bias (2 d_{N-1} d_N n); rank update M^T M;
-//                               Cholesky d_{N-1}; solve with n right-hand sides
+//                               M = W_N without bias (2 d_{N-1} d_N n). When
+//                               2 d_N < d_{N-1} (Woodbury): rank update M M^T
+//                               (d_N (d_N+1) d_{N-1}), Cholesky d_N, M R and M^T (...)
+//                               (2 d_N d_{N-1} n each), solve d_N with n right-hand sides.
+//                               Otherwise: rank update M^T M, Cholesky d_{N-1}, solve with
+//                               n right-hand sides
 //   5. output state:            P = W_N A_{N-1} (2 d_N a_{N-1} n)
 //   record, training error:     forward pass through layers 2 .. N (layer 1 is reused)
 //   record, KKT residual:       E_i A_{i-1}^T for every layer (2 d_i a_{i-1} n) and
@@ -99,8 +103,15 @@ double flops_per_iteration(const std::vector<int>& widths, int n, bool kkt) {
     flops += product(d(i), a(i - 1), samples);
     if (i < layers - 1) flops += product(d(i + 1), d(i), samples);  // T = M V_i
     flops += product(d(i), d(i + 1), samples);                      // M^T (...)
-    flops += rank_update(d(i), d(i + 1));
-    flops += cholesky(d(i)) + solve(d(i), samples);
+    if (i == layers - 1 && 2 * d(layers) < d(i)) {
+      // Woodbury: K = (beta/beta_N) I + M M^T of size d_N.
+      flops += rank_update(d(layers), d(i));
+      flops += cholesky(d(layers)) + solve(d(layers), samples);
+      flops += 2 * product(d(layers), d(i), samples);  // M R and M^T K^{-1} M R
+    } else {
+      flops += rank_update(d(i), d(i + 1));
+      flops += cholesky(d(i)) + solve(d(i), samples);
+    }
   }
 
   // 5. Output state: P = W_N A_{N-1}.
@@ -139,7 +150,28 @@ ProductGate<T> product_gate(int n) {
   return data;
 }
 
-// Times AdmmSolver<T>::step on the 2-h-h-1 product gate net. range(0) is h, range(1) is n.
+// Widths 2-h-...-h-1 of the product gate net with `depth` hidden layers of width h.
+std::vector<int> product_gate_widths(int hidden, int depth) {
+  std::vector<int> widths = {2};
+  for (int i = 0; i < depth; ++i) widths.push_back(hidden);
+  widths.push_back(1);
+  return widths;
+}
+
+// A solver on the product gate with n samples and the given widths.
+template <class T>
+deepadmm::AdmmSolver<T> product_gate_solver(const std::vector<int>& widths, int n, int kkt_every) {
+  auto data = product_gate<T>(n);
+  auto net = deepadmm::make_network<T>(widths, deepadmm::make_activation<T>("sigmoid"),
+                                       deepadmm::InitScheme::Msra, kSeed, kMsraScale);
+  deepadmm::Options<T> options;
+  options.kkt_every = kkt_every;
+  return deepadmm::AdmmSolver<T>(std::move(data.x), std::move(data.y), std::move(net), options);
+}
+
+// Times AdmmSolver<T>::step on the product gate net 2-h-...-h-1. range(0) is h, range(1)
+// is n, range(2) the number of hidden layers, range(3) kkt_every (1: the KKT residual in
+// every record, the command's default; 0: never).
 template <class T>
 void BM_AdmmStep(benchmark::State& state) {
   // Boost gives each new mpfr_real the default precision at its creation, so the
@@ -148,14 +180,10 @@ void BM_AdmmStep(benchmark::State& state) {
 
   const int hidden = static_cast<int>(state.range(0));
   const int n = static_cast<int>(state.range(1));
-  const std::vector<int> widths = {2, hidden, hidden, 1};
-
-  auto data = product_gate<T>(n);
-  auto net = deepadmm::make_network<T>(widths, deepadmm::make_activation<T>("sigmoid"),
-                                       deepadmm::InitScheme::Msra, kSeed, kMsraScale);
-  deepadmm::Options<T> options;
-  options.kkt_every = 1;
-  deepadmm::AdmmSolver<T> solver(std::move(data.x), std::move(data.y), std::move(net), options);
+  const std::vector<int> widths = product_gate_widths(hidden, static_cast<int>(state.range(2)));
+  const auto kkt_every = static_cast<int>(state.range(3));
+  auto solver = product_gate_solver<T>(widths, n, kkt_every);
+  const auto& options = solver.options();
 
   deepadmm::IterationRecord<T> record;
   deepadmm::Status failure = deepadmm::Status::NumericalFailure;
@@ -176,6 +204,66 @@ void BM_AdmmStep(benchmark::State& state) {
   state.counters["flops"] = benchmark::Counter(flops);
   state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(deepadmm::scalar_name<T>());
+}
+
+// The update steps of one iteration, each timed alone on the state after two iterations
+// of the double product gate net 2-h-h-1 with n samples. range(0) is the step (see
+// kUpdateStepNames), range(1) is h, range(2) is n. The hidden weight step recomputes
+// Z = W_2 [V_1; 1^T] and f(Z), which AdmmSolver::step reuses from the previous iteration.
+constexpr const char* kUpdateStepNames[] = {"output weight W_3", "hidden weight W_2 (with Z)",
+                                            "hidden state V_1", "last hidden state V_2",
+                                            "output state V_3", "records from scratch"};
+
+void BM_UpdateStep(benchmark::State& state) {
+  using T = double;
+  const auto step = static_cast<int>(state.range(0));
+  const int hidden = static_cast<int>(state.range(1));
+  const int n = static_cast<int>(state.range(2));
+  const std::vector<int> widths = product_gate_widths(hidden, 2);
+  auto solver = product_gate_solver<T>(widths, n, 1);
+  deepadmm::IterationRecord<T> record;
+  for (int k = 0; k < 2; ++k) {
+    if (!solver.step(record, nullptr, nullptr)) {
+      state.SkipWithError("a step of the set-up failed");
+      return;
+    }
+  }
+  const auto& q = solver.state();
+  const auto& f = *q.network.activation;
+  const T beta = 1;
+  const T lambda = solver.options().lambda;
+  const Matrix<T> x_augmented = deepadmm::append_ones_row<T>(product_gate<T>(n).x);
+  const Matrix<T> a1 = deepadmm::append_ones_row<T>(q.v[0]);
+  const Matrix<T> a2 = deepadmm::append_ones_row<T>(q.v[1]);
+  const Matrix<T> b1 = q.v[0] - q.u[0] / beta;
+  const Matrix<T> b2 = q.v[1] - q.u[1] / beta;
+  Matrix<T> s1;
+  f.evaluate(Matrix<T>(q.network.weight(1) * x_augmented), s1, nullptr);
+  const Matrix<T> c1 = s1 + q.u[0] / beta;
+  Matrix<T> s2;
+  f.evaluate(Matrix<T>(q.network.weight(2) * a1), s2, nullptr);
+  const Matrix<T> p = q.network.weight(3) * a2;
+  const auto data = product_gate<T>(n);
+  const T h = b2.cwiseAbs().maxCoeff();
+
+  Matrix<T> out;
+  bool ok = true;
+  for (auto _ : state) {
+    switch (step) {
+      case 0: ok = deepadmm::output_weight_update(a2, q.v[2], q.u[2], beta, lambda, out); break;
+      case 1: ok = deepadmm::hidden_weight_update(q.network.weight(2), a1, b2, beta, lambda, h, f, out); break;
+      case 2:
+        ok = deepadmm::hidden_state_update(c1, q.v[0], q.network.weight(2), b2, beta, beta, h, f, out);
+        break;
+      case 3: ok = deepadmm::last_hidden_state_update(s2, q.u[1], q.network.weight(3), q.v[2], q.u[2], beta, beta, out); break;
+      case 4: deepadmm::output_state_update(data.y, q.u[2], p, beta, out); break;
+      default: deepadmm::measure_state(q, data.x, data.y, solver.options(), record); break;
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::DoNotOptimize(record.kkt_residual);
+  }
+  if (!ok) state.SkipWithError("the update's Cholesky factorisation failed");
+  state.SetLabel(kUpdateStepNames[step]);
 }
 
 // Reference rate: the Eigen double product C = A B with A m x k and B k x n.
@@ -226,29 +314,42 @@ BENCHMARK(BM_EigenGemm)
     ->Args({300, 301, 1000})
     ->Unit(benchmark::kMillisecond);
 
+// The product gate sizes of the targets, with and without the KKT residual in the records.
 BENCHMARK_TEMPLATE(BM_AdmmStep, double)
-    ->ArgNames({"hidden", "n"})
-    ->Args({20, 200})
-    ->Args({300, 1000})
+    ->ArgNames({"hidden", "n", "depth", "kkt"})
+    ->Args({20, 200, 2, 1})
+    ->Args({300, 1000, 2, 1})
+    ->Args({300, 1000, 2, 0})
     ->Unit(benchmark::kMillisecond);
-// A multiprecision step of the small net takes 0.1 to 0.3 s, so the default minimum time
-// of 0.5 s would time only two to five steps.
+// The scaling table: n, the width and the depth varied one at a time around 300, 1000, 2.
+BENCHMARK_TEMPLATE(BM_AdmmStep, double)
+    ->Name("Scaling/BM_AdmmStep<double>")
+    ->ArgNames({"hidden", "n", "depth", "kkt"})
+    ->Args({300, 250, 2, 1})
+    ->Args({300, 500, 2, 1})
+    ->Args({300, 2000, 2, 1})
+    ->Args({300, 4000, 2, 1})
+    ->Args({75, 1000, 2, 1})
+    ->Args({150, 1000, 2, 1})
+    ->Args({600, 1000, 2, 1})
+    ->Args({300, 1000, 1, 1})
+    ->Args({300, 1000, 3, 1})
+    ->Args({300, 1000, 4, 1})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UpdateStep)
+    ->ArgNames({"step", "hidden", "n"})
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {300}, {1000}})
+    ->Unit(benchmark::kMillisecond);
+// A multiprecision step of the small net takes 0.05 to 0.15 s, so the default minimum time
+// of 0.5 s would time only a few steps.
 BENCHMARK_TEMPLATE(BM_AdmmStep, float128)
-    ->ArgNames({"hidden", "n"})
-    ->Args({20, 200})
+    ->ArgNames({"hidden", "n", "depth", "kkt"})
+    ->Args({20, 200, 2, 1})
     ->MinTime(2.0)
     ->Unit(benchmark::kMillisecond);
-// NOTE: One float128 step at this size takes about a minute (53 s on one core of a
-// 2.6 GHz AMD EPYC). The count is therefore fixed at 3 steps, iterations 1 to 3 of one
-// run, instead of being chosen by the library.
-BENCHMARK_TEMPLATE(BM_AdmmStep, float128)
-    ->ArgNames({"hidden", "n"})
-    ->Args({300, 1000})
-    ->Iterations(3)
-    ->Unit(benchmark::kMillisecond);
 BENCHMARK_TEMPLATE(BM_AdmmStep, mpfr_real)
-    ->ArgNames({"hidden", "n"})
-    ->Args({20, 200})
+    ->ArgNames({"hidden", "n", "depth", "kkt"})
+    ->Args({20, 200, 2, 1})
     ->MinTime(2.0)
     ->Unit(benchmark::kMillisecond);
 

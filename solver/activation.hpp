@@ -8,7 +8,9 @@
 //   template <class T> static ActivationConstants<T> constants();
 // and optionally
 //   template <class T> static void value_and_derivative(const T& z, T& f, T& df);
-// when both can share work (the solver evaluates them together).
+// when both can share work (the solver evaluates them together), and
+//   static void evaluate_matrix(const Matrix<double>& z, Matrix<double>& f, Matrix<double>* df);
+// which replaces the entrywise loop of evaluate for double.
 // Each function must be accurate over the whole real line in every scalar type (no
 // overflow in the tails). The declared constants are what the convergence theory reads.
 #pragma once
@@ -73,6 +75,10 @@ class ActivationModel final : public Activation<T> {
   ActivationConstants<T> constants() const override { return Policy::template constants<T>(); }
 
   void evaluate(const Matrix<T>& z, Matrix<T>& values, Matrix<T>* derivatives) const override {
+    if constexpr (requires { Policy::evaluate_matrix(z, values, derivatives); }) {
+      Policy::evaluate_matrix(z, values, derivatives);
+      return;
+    }
     values.resize(z.rows(), z.cols());
     const Eigen::Index size = z.size();
     const T* in = z.data();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "admm.hpp"
+#include "dense_kernels.hpp"
 #include "network_impl.hpp"
 
 #include <chrono>
@@ -23,22 +24,16 @@ std::string format_value(const T& value) {
   return format_value(to_double(value));
 }
 
-// Solves X K = R for X with K symmetric positive definite, through K X^T = R^T.
+// Solves X K = R for X with K symmetric positive definite, through K X^T = R^T. Only the
+// lower triangle of K is read.
 template <class T>
 bool solve_right_spd(const Matrix<T>& k, const Matrix<T>& r, Matrix<T>& x) {
   Eigen::LLT<Matrix<T>> llt(k);
   if (llt.info() != Eigen::Success) return false;
-  x = llt.solve(r.transpose()).transpose();
+  Matrix<T> transposed = r.transpose();
+  cholesky_solve_in_place(llt, transposed);
+  x = transposed.transpose();
   return true;
-}
-
-// Returns lambda I + scale A A^T, forming only the lower triangle by a rank update.
-template <class T>
-Matrix<T> regularised_gram(const Matrix<T>& a, const T& scale, const T& lambda) {
-  Matrix<T> gram = Matrix<T>::Zero(a.rows(), a.rows());
-  gram.template selfadjointView<Eigen::Lower>().rankUpdate(a, scale);
-  gram.diagonal().array() += lambda;
-  return gram.template selfadjointView<Eigen::Lower>();
 }
 
 template <class T>
@@ -100,13 +95,17 @@ void measure_with_terms(const AdmmState<T>& state, const std::vector<Matrix<T>>&
     if (n_layers == 1) {
       forward = terms.output;
     } else {
-      Matrix<T> values = terms.values[0];
+      Matrix<T> augmented_values = append_ones_row<T>(terms.values[0]);
+      Matrix<T> values;
+      Matrix<T> z;
       for (int i = 2; i <= n_layers; ++i) {
-        const Matrix<T> z = net.weight(i) * append_ones_row<T>(values);
-        if (i == n_layers)
-          forward = z;
-        else
+        multiply(z, net.weight(i), augmented_values);
+        if (i == n_layers) {
+          forward = std::move(z);
+        } else {
           net.activation->evaluate(z, values, nullptr);
+          augmented_values = append_ones_row<T>(values);
+        }
       }
     }
     record.training_error = (forward - y).squaredNorm() / T(y.cols());
@@ -121,20 +120,20 @@ void measure_with_terms(const AdmmState<T>& state, const std::vector<Matrix<T>>&
   T stationarity_w(0);
   T stationarity_v(0);
   Matrix<T> back;  // the term M_{i+1}^T E_{i+1} (or M_N^T U_N) for grad_{V_i}
+  Matrix<T> e_times_a;
   for (int i = n_layers; i >= 1; --i) {
     const auto j = static_cast<std::size_t>(i - 1);
     const Matrix<T>& w = net.weight(i);
     Matrix<T> e = (i == n_layers) ? state.u[j] : Matrix<T>(state.u[j].cwiseProduct(terms.slopes[j]));
-    Matrix<T> grad_w = lambda * w;
-    grad_w.noalias() += e * augmented[j].transpose();
-    stationarity_w += grad_w.norm();
+    multiply(e_times_a, e, augmented[j].transpose());
+    stationarity_w += (lambda * w + e_times_a).norm();
 
     if (i == n_layers) {
       stationarity_v += (state.v[j] - y - state.u[j]).norm();
     } else {
       stationarity_v += (back - state.u[j]).norm();
     }
-    if (i > 1) back.noalias() = w.leftCols(w.cols() - 1).transpose() * e;
+    if (i > 1) multiply(back, w.leftCols(w.cols() - 1).transpose(), e);
   }
   record.kkt_stationarity_w = stationarity_w;
   record.kkt_stationarity_v = stationarity_v;
@@ -153,10 +152,11 @@ ConstraintTerms<T> constraint_terms(const AdmmState<T>& state,
   terms.slopes.resize(static_cast<std::size_t>(n_layers - 1));
   for (int i = 1; i < n_layers; ++i) {
     const auto j = static_cast<std::size_t>(i - 1);
-    const Matrix<T> z = net.weight(i) * augmented[j];
+    Matrix<T> z;
+    multiply(z, net.weight(i), augmented[j]);
     net.activation->evaluate(z, terms.values[j], with_slopes ? &terms.slopes[j] : nullptr);
   }
-  terms.output = net.weight(n_layers) * augmented[static_cast<std::size_t>(n_layers - 1)];
+  multiply(terms.output, net.weight(n_layers), augmented[static_cast<std::size_t>(n_layers - 1)]);
   return terms;
 }
 
@@ -283,10 +283,10 @@ T augmented_lagrangian(const AdmmState<T>& state, const Matrix<T>& x, const Matr
 template <class T>
 bool output_weight_update(const Matrix<T>& a, const Matrix<T>& v_out, const Matrix<T>& u_out,
                           const T& beta, const T& lambda, Matrix<T>& w) {
-  Matrix<T> gram = detail::regularised_gram(a, beta, lambda);
-  Matrix<T> target = beta * v_out - u_out;
+  const Matrix<T> gram = detail::shifted_gram_lower(a, beta, lambda);
+  const Matrix<T> target = beta * v_out - u_out;
   Matrix<T> rhs;
-  rhs.noalias() = target * a.transpose();
+  detail::multiply(rhs, target, a.transpose());
   return detail::solve_right_spd(gram, rhs, w);
 }
 
@@ -299,10 +299,10 @@ bool hidden_weight_from_linearisation(const Matrix<T>& z, const Matrix<T>& value
                                       const T& h, Matrix<T>& w) {
   // Linearised target: beta (h/2 Z - G), G = (f(Z) - B) .* f'(Z).
   const T half_h = h / 2;
-  Matrix<T> target = beta * (half_h * z - (values - b).cwiseProduct(slopes));
+  const Matrix<T> target = beta * (half_h * z - (values - b).cwiseProduct(slopes));
   Matrix<T> rhs;
-  rhs.noalias() = target * a.transpose();
-  Matrix<T> gram = regularised_gram(a, T(beta * half_h), lambda);
+  multiply(rhs, target, a.transpose());
+  const Matrix<T> gram = shifted_gram_lower(a, T(beta * half_h), lambda);
   return solve_right_spd(gram, rhs, w);
 }
 
@@ -313,7 +313,7 @@ bool hidden_weight_update(const Matrix<T>& w_old, const Matrix<T>& a, const Matr
                           const T& beta, const T& lambda, const T& h,
                           const Activation<T>& activation, Matrix<T>& w) {
   Matrix<T> z;
-  z.noalias() = w_old * a;
+  detail::multiply(z, w_old, a);
   Matrix<T> values;
   Matrix<T> slopes;
   activation.evaluate(z, values, &slopes);
@@ -328,22 +328,20 @@ bool hidden_state_update(const Matrix<T>& c, const Matrix<T>& v_old, const Matri
   const auto m = w_next.leftCols(width);
   const auto bias = w_next.col(width);
   Matrix<T> t;
-  t.noalias() = m * v_old;
+  detail::multiply(t, m, v_old);
   const Matrix<T> h = t.colwise() + bias;
   Matrix<T> values;
   Matrix<T> slopes;
   activation.evaluate(h, values, &slopes);
   const T half_mu = mu / 2;
   const Matrix<T> inner = half_mu * t - (values - b_next).cwiseProduct(slopes);
-  Matrix<T> rhs = beta * c;
-  rhs.noalias() += beta_next * (m.transpose() * inner);
+  Matrix<T> pulled_back;
+  detail::multiply(pulled_back, m.transpose(), inner);
+  v = beta * c + beta_next * pulled_back;
 
-  Matrix<T> system = Matrix<T>::Zero(width, width);
-  system.template selfadjointView<Eigen::Lower>().rankUpdate(m.transpose(), T(beta_next * half_mu));
-  system.diagonal().array() += beta;
-  Eigen::LLT<Matrix<T>> llt(system.template selfadjointView<Eigen::Lower>());
+  const Eigen::LLT<Matrix<T>> llt(detail::shifted_gram_lower(m.transpose(), T(beta_next * half_mu), beta));
   if (llt.info() != Eigen::Success) return false;
-  v = llt.solve(rhs);
+  detail::cholesky_solve_in_place(llt, v);
   return true;
 }
 
@@ -355,16 +353,33 @@ bool last_hidden_state_update(const Matrix<T>& s, const Matrix<T>& u, const Matr
   const auto m = w_out.leftCols(width);
   const auto bias = w_out.col(width);
   // U_N - beta_N (V_N - b 1^T)
-  Matrix<T> pulled = u_out - beta_out * (v_out.colwise() - bias);
-  Matrix<T> rhs = u + beta * s;
-  rhs.noalias() -= m.transpose() * pulled;
+  const Matrix<T> pulled = u_out - beta_out * (v_out.colwise() - bias);
+  Matrix<T> pulled_back;
+  detail::multiply(pulled_back, m.transpose(), pulled);
+  Matrix<T> rhs = u + beta * s - pulled_back;
 
-  Matrix<T> system = Matrix<T>::Zero(width, width);
-  system.template selfadjointView<Eigen::Lower>().rankUpdate(m.transpose(), beta_out);
-  system.diagonal().array() += beta;
-  Eigen::LLT<Matrix<T>> llt(system.template selfadjointView<Eigen::Lower>());
+  // The system beta I + beta_N M^T M is width x width, but M^T M has rank at most d_N.
+  // With fewer outputs than half the width, the Woodbury identity
+  //   (beta I + beta_N M^T M)^{-1} = (1/beta) (I - M^T K^{-1} M),  K = (beta/beta_N) I + M M^T,
+  // replaces the width x width factorisation and its solve with n right-hand sides
+  // (2 width^2 n operations) by a d_N x d_N one and two products (4 d_N width n).
+  const Eigen::Index outputs = m.rows();
+  if (2 * outputs < width) {
+    const Eigen::LLT<Matrix<T>> llt(detail::shifted_gram_lower(m, T(1), T(beta / beta_out)));
+    if (llt.info() != Eigen::Success) return false;
+    Matrix<T> projected;
+    detail::multiply(projected, m, rhs);
+    detail::cholesky_solve_in_place(llt, projected);
+    Matrix<T> correction;
+    detail::multiply(correction, m.transpose(), projected);
+    v = (rhs - correction) / beta;
+    return true;
+  }
+
+  const Eigen::LLT<Matrix<T>> llt(detail::shifted_gram_lower(m.transpose(), beta_out, beta));
   if (llt.info() != Eigen::Success) return false;
-  v = llt.solve(rhs);
+  v = std::move(rhs);
+  detail::cholesky_solve_in_place(llt, v);
   return true;
 }
 
@@ -486,7 +501,7 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
   for (int i = 1; i < n_layers; ++i) {
     const auto j = static_cast<std::size_t>(i - 1);
     Matrix<T>& z = cached_pre_activation_[j];
-    z.noalias() = net.weight(i) * augmented_[j];
+    detail::multiply(z, net.weight(i), augmented_[j]);
     f.evaluate(z, terms.values[j], with_kkt ? &terms.slopes[j] : nullptr);
 
     Matrix<T> v;
@@ -508,7 +523,7 @@ bool AdmmSolver<T>::step(IterationRecord<T>& record, Status* failure, std::strin
   }
 
   // 5. Output state, exact.
-  terms.output.noalias() = net.weight(n_layers) * augmented_[last];
+  detail::multiply(terms.output, net.weight(n_layers), augmented_[last]);
   {
     Matrix<T> v;
     output_state_update(y_, state_.u[last], terms.output, beta_[last], v);

@@ -39,6 +39,20 @@ struct Sigmoid {
     derivative_out = e / (d * d);
   }
 
+  // The formulas of value_and_derivative on a whole double matrix, with Eigen's vectorised
+  // exp in place of one libm call per entry. The results may differ from the entrywise
+  // ones in the last bit. The numerator exp(min(z, 0)) is 1 for z >= 0 and e for z < 0,
+  // and costs less than Eigen 3.4's select, which is not vectorised.
+  static void evaluate_matrix(const Matrix<double>& z, Matrix<double>& values, Matrix<double>* derivatives) {
+    values.resize(z.rows(), z.cols());
+    values.array() = (-z.array().abs()).exp();  // e = exp(-|z|)
+    if (derivatives != nullptr) {
+      derivatives->resize(z.rows(), z.cols());
+      derivatives->array() = values.array() / (1 + values.array()).square();
+    }
+    values.array() = z.array().min(0.0).exp() / (1 + values.array());
+  }
+
   // f''(z) = f'(z) (f(-z) - f(z)), which avoids the cancellation in 1 - 2 f(z).
   template <class T>
   static T second_derivative(const T& z) {
