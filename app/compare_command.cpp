@@ -132,12 +132,17 @@ TaskData make_task(const std::string& task, int samples, std::uint64_t seed, con
   const Mat x = table_matrix<double>(table, find_columns(table, inputs));
   Mat y = table_matrix<double>(table, find_columns(table, {"target"}));
 
-  // 100 of the 442 rows, drawn by the seed, form the test set.
+  // 100 rows (of 442 in the shipped file), drawn by the seed, form the test set.
   std::vector<int> order(static_cast<std::size_t>(x.cols()));
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
   std::shuffle(order.begin(), order.end(), rng);
   const int n_test = 100;
   const int n_train = static_cast<int>(x.cols()) - n_test;
+  const int min_train = 10;
+  if (n_train < min_train)
+    throw std::invalid_argument("'" + path + "' has " + std::to_string(x.cols()) + " data rows; the comparison holds out " +
+                                std::to_string(n_test) + " for testing and needs at least " +
+                                std::to_string(n_test + min_train) + " rows");
   data.x_train.resize(x.rows(), n_train);
   data.y_train.resize(1, n_train);
   data.x_test.resize(x.rows(), n_test);
@@ -154,6 +159,9 @@ TaskData make_task(const std::string& task, int samples, std::uint64_t seed, con
   // read in units of the target's variance (1 is the error of predicting the mean).
   const double mean = data.y_train.mean();
   const double sd = std::sqrt((data.y_train.array() - mean).square().mean());
+  if (!(sd > 0))
+    throw std::invalid_argument("the 'target' column of '" + path +
+                                "' is constant over the training rows; the comparison needs a varying target");
   data.y_train = (data.y_train.array() - mean) / sd;
   data.y_test = (data.y_test.array() - mean) / sd;
   return data;
@@ -343,7 +351,7 @@ double median(std::vector<double> values) {
 struct CellSummary {
   double median_test = kInfinity, min_test = kInfinity, max_test = kInfinity, median_train = kInfinity;
   double median_saturation = 0, median_wall = 0;
-  int runs = 0, failed = 0;
+  int runs = 0, diverged = 0, failed = 0;
 };
 
 CellSummary summarise(const std::vector<const RunResult*>& runs) {
@@ -354,7 +362,8 @@ CellSummary summarise(const std::vector<const RunResult*>& runs) {
     train.push_back(r->train_mse);
     saturation.push_back(r->saturation_final);
     wall.push_back(r->wall_seconds);
-    s.failed += r->status == "completed" ? 0 : 1;
+    s.diverged += r->status == "diverged" ? 1 : 0;
+    s.failed += r->status == "failed" ? 1 : 0;
   }
   s.runs = static_cast<int>(runs.size());
   if (runs.empty()) return s;
@@ -368,15 +377,20 @@ CellSummary summarise(const std::vector<const RunResult*>& runs) {
 }
 
 std::string number(double value, const char* format = "%.3g") {
-  if (std::isinf(value)) return "diverged";
+  if (std::isinf(value)) return "inf";
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, format, value);
   return buffer;
 }
 
+std::string plural(long long count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 std::string cell_text(const CellSummary& s) {
   std::string text = number(s.median_test) + " [" + number(s.min_test) + ", " + number(s.max_test) + "]";
-  if (s.failed) text += " (" + std::to_string(s.failed) + "/" + std::to_string(s.runs) + " diverged)";
+  if (s.diverged) text += " (" + std::to_string(s.diverged) + "/" + std::to_string(s.runs) + " diverged)";
+  if (s.failed) text += " (" + std::to_string(s.failed) + "/" + std::to_string(s.runs) + " failed)";
   return text;
 }
 
@@ -418,6 +432,7 @@ struct Comparison {
   std::map<std::pair<std::string, std::string>, int> time_passes;  // epochs of the equal-time grid
   bool time_grid = false;
   double total_seconds = 0;
+  std::string command_line;  // the options that reproduce the grids
 };
 
 // Writes runs.csv and curves.csv (one row per run and per curve point) and runs.json.
@@ -476,16 +491,24 @@ void write_summary(const Comparison& c, const std::filesystem::path& out_dir) {
   const std::vector<RunResult>& results = c.results;
   const auto& best = c.best;
   std::ostringstream md;
+  const bool diabetes =
+      std::find(config.tasks.begin(), config.tasks.end(), "diabetes") != config.tasks.end();
   md << "# Comparison results (" << config.size << " size)\n\n"
-     << "Written by `deepadmm compare --size " << config.size << "`. Networks d-" << size.hidden << "-" << size.hidden
-     << "-1, " << size.samples << " training and as many test samples per synthetic task (diabetes: 342 and 100), "
-     << size.passes << " passes over the training data per run (ADMM iterations or SGD epochs of batch "
-     << SgdOptions<double>{}.batch_size << "), lambda = " << kLambda << ", " << size.seeds
-     << " seeds per cell. Errors are mean squared errors per sample on the test set (diabetes: standardised target). "
-     << "Each cell gives the median over the seeds and [min, max]; a diverged run counts as an infinite error. "
+     << "Written by `" << c.command_line << "`. Networks d-" << size.hidden << "-" << size.hidden << "-1, "
+     << size.samples << " training and as many test samples per synthetic task"
+     << (diabetes ? " (diabetes: 342 and 100)" : "") << ", " << size.passes
+     << " passes over the training data per run (ADMM iterations or SGD epochs of batch "
+     << SgdOptions<double>{}.batch_size << "), lambda = " << kLambda << ", " << plural(size.seeds, "seed")
+     << " per cell. Errors are mean squared errors per sample on the test set"
+     << (diabetes ? " (diabetes: standardised target)" : "") << ". "
+     << "Each cell gives the median over the seeds and [min, max]. A run *diverged* when its iterates became "
+        "non-finite; it stops there and counts as an infinite error. A run that ended with finite but huge errors "
+        "counts as completed with those errors. A run *failed* when it raised an error (its message is in "
+        "runs.json); it also counts as infinite. "
      << "Saturation is the share of hidden responses with |f'(z)| < " << kSaturationThreshold
-     << " sup|f'| on the training inputs after the last pass. Total wall time " << number(c.total_seconds, "%.0f")
-     << " s on " << config.jobs << " threads.\n\n";
+     << " sup|f'| on the training inputs after the last pass (for ReLU: inactive units). Saturation and wall time "
+        "medians include diverged runs at the pass where they stopped. Total wall time "
+     << number(c.total_seconds, "%.0f") << " s on " << plural(config.jobs, "thread") << ".\n\n";
 
   md << "## Hyperparameter grid (init " << kBaseInit << ", inputs " << kBasePreprocessing << ")\n\n"
      << "`beta` is the ADMM penalty of every layer, `rate` the learning rate. `within 2x` counts the grid values whose "
@@ -513,7 +536,7 @@ void write_summary(const Comparison& c, const std::filesystem::path& out_dir) {
           best_error = std::min(best_error, s.median_test);
           md << "| " << m << " | " << method.hyper_name << " = " << hyper_text(value) << " | " << cell_text(s) << " | "
              << number(s.median_train) << " | " << number(s.median_saturation, "%.2f") << " | "
-             << number(s.median_wall, "%.2f") << " |\n";
+             << number(s.median_wall, "%.3g") << " |\n";
         }
         auto within = [&](double reference) {
           return std::count_if(medians.begin(), medians.end(),
@@ -550,6 +573,9 @@ void write_summary(const Comparison& c, const std::filesystem::path& out_dir) {
   };
   setting_tables("init", init_scheme_names(), init_key, "Initialisation grid (inputs " + kBasePreprocessing + ")");
   setting_tables("preprocessing", kPreprocessing, prep_key, "Input preprocessing grid (init " + kBaseInit + ")");
+  if (!c.time_grid)
+    md << "## Equal wall time\n\nNot run: it needs sigmoid-admm and at least one gradient method among the "
+          "methods.\n\n";
   if (c.time_grid) {
     const auto rate_groups = group<CellKey>(results, "rate", rate_key);
     const auto time_groups = group<CellKey>(results, "time", [](const RunResult& r) -> CellKey {
@@ -567,7 +593,7 @@ void write_summary(const Comparison& c, const std::filesystem::path& out_dir) {
         if (it == groups.end()) continue;
         const CellSummary s = summarise(it->second);
         md << "| " << task << " | " << m << " | " << (admm ? size.passes : c.time_passes.at({task, m})) << " | "
-           << number(s.median_wall, "%.2f") << " | " << cell_text(s) << " | " << number(s.median_train) << " |\n";
+           << number(s.median_wall, "%.3g") << " | " << cell_text(s) << " | " << number(s.median_train) << " |\n";
       }
     md << "\n";
   }
@@ -613,7 +639,7 @@ std::string median_curves(const Comparison& c, const std::function<bool(const Ru
   return dat.str();
 }
 
-void write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
+bool write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
   const CompareConfig& config = c.config;
   const std::vector<RunResult>& results = c.results;
   const auto& best = c.best;
@@ -658,12 +684,15 @@ void write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
     }
     gp << "unset multiplot\n";
   };
-  const std::string loss_head = "set format y '%.0e'\nset logscale y\nset xlabel 'pass'\nset ylabel 'train MSE'\nplot ";
+  // Training errors above 100 (runs blowing up) are cut off so that the others stay readable.
+  const std::string loss_head =
+      "set format y '%.0e'\nset logscale y\nset yrange [*:100]\nset xlabel 'pass'\nset ylabel 'train MSE'\nplot ";
   const std::string saturation_head =
-      "set format y '%g'\nunset logscale y\nset xlabel 'pass'\nset ylabel 'saturated share'\nset yrange [0:1]\nplot ";
+      "set format y '%g'\nunset logscale y\nset xlabel 'pass'\nset ylabel 'saturated (sigmoid) or inactive (ReLU) share'\n"
+      "set yrange [0:1]\nplot ";
   std::string loss_plot = loss_head, loss_x100_plot = loss_head;
   std::string saturation_plot = saturation_head, saturation_x100_plot = saturation_head;
-  std::string rate_plot = "set format y '%.0e'\nset logscale xy\nset yrange [*:*]\nset xlabel 'beta (ADMM) or learning rate'\n"
+  std::string rate_plot = "set format y '%.0e'\nset format x '%.0e'\nset xtics font ',8'\nset logscale xy\nset yrange [*:100]\nset xlabel 'beta (ADMM) or learning rate'\n"
                           "set ylabel 'test MSE'\nplot ";
   for (std::size_t k = 0; k < config.methods.size(); ++k) {
     const std::string& m = config.methods[k];
@@ -678,26 +707,78 @@ void write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
     const std::string index = "(@T*" + std::to_string(config.methods.size()) + "+" + std::to_string(k) + ")";
     rate_plot += sep + "'rate.dat' index " + index + " using 1:2:3:4 with yerrorlines title '" + m + "'";
   }
-  multiplot("loss.png", "median training error, each method at its best value", loss_plot);
-  multiplot("saturation.png", "median share of saturated hidden responses", saturation_plot + "\nset yrange [*:*]");
-  multiplot("loss_x100.png", "median training error, inputs times 100, each method at its best raw-input value",
-            loss_x100_plot);
+  multiplot("loss.png", "median training error, raw inputs, each method at its best value (cut off at 100)",
+            loss_plot + "\nset yrange [*:*]");
+  multiplot("saturation.png", "median share of saturated hidden responses, raw inputs, each method at its best value",
+            saturation_plot + "\nset yrange [*:*]");
+  multiplot("loss_x100.png",
+            "median training error, inputs times 100, each method at its best raw-input value (cut off at 100)",
+            loss_x100_plot + "\nset yrange [*:*]");
   multiplot("saturation_x100.png", "median share of saturated hidden responses, inputs times 100",
             saturation_x100_plot + "\nset yrange [*:*]");
-  multiplot("rate.png", "test error against the hyperparameter (median, min to max over seeds)",
-            rate_plot + "\nunset logscale xy");
+  multiplot("rate.png",
+            "test error against the hyperparameter (median, min to max over seeds; diverged cells and errors "
+            "above 100 not drawn)",
+            rate_plot + "\nunset logscale xy\nset format x '%g'\nset xtics font ',10'\nset yrange [*:*]");
   write_file(out_dir / "plots.gp", gp.str());
 
-  if (config.plots) {
-    if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
-      std::fprintf(stderr, "compare: gnuplot not found; PNG plots skipped (install gnuplot-nox, then run 'gnuplot "
-                           "plots.gp' in %s)\n", out_dir.string().c_str());
-    } else {
-      const std::string command = "cd '" + out_dir.string() + "' && gnuplot plots.gp";
-      if (std::system(command.c_str()) != 0)
-        throw std::runtime_error("gnuplot failed on '" + (out_dir / "plots.gp").string() + "'");
-    }
+  if (!config.plots) return false;
+  if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) {
+    std::fprintf(stderr, "compare: gnuplot not found; PNG plots skipped (install gnuplot-nox, then run 'gnuplot "
+                         "plots.gp' in %s)\n", out_dir.string().c_str());
+    return false;
   }
+  const std::string command = "cd '" + out_dir.string() + "' && gnuplot plots.gp";
+  if (std::system(command.c_str()) != 0)
+    throw std::runtime_error("gnuplot failed on '" + (out_dir / "plots.gp").string() + "'");
+  return true;
+}
+
+// Removes later repeats of a name, keeping the first occurrence and the order.
+void remove_repeats(std::vector<std::string>& names) {
+  std::vector<std::string> unique;
+  for (const auto& name : names)
+    if (std::find(unique.begin(), unique.end(), name) == unique.end()) unique.push_back(name);
+  names = std::move(unique);
+}
+
+// Creates the output folder and checks that a file can be written there, before any run.
+void prepare_out_dir(const std::filesystem::path& out_dir) {
+  if (out_dir.empty()) throw std::invalid_argument("--out is empty; give the folder for the results");
+  std::error_code error;
+  std::filesystem::create_directories(out_dir, error);
+  if (error || !std::filesystem::is_directory(out_dir))
+    throw std::invalid_argument("--out '" + out_dir.string() + "' cannot be used as a folder (" +
+                                (error ? error.message() : std::string("a file of that name exists")) +
+                                "); choose another path");
+  const std::filesystem::path probe = out_dir / ".deepadmm-write-test";
+  {
+    std::ofstream out(probe);
+    out << "test\n";
+    if (!out)
+      throw std::invalid_argument("--out '" + out_dir.string() +
+                                  "' is not writable; choose a folder you can write to");
+  }
+  std::filesystem::remove(probe, error);
+}
+
+// Returns the command that reproduces the grids of `config`.
+std::string command_line(CompareConfig config) {
+  remove_repeats(config.tasks);
+  remove_repeats(config.methods);
+  std::string line = "deepadmm compare --size " + config.size;
+  auto join = [](const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : ",") + name;
+    return out;
+  };
+  if (!config.tasks.empty()) line += " --tasks " + join(config.tasks);
+  if (!config.methods.empty()) line += " --methods " + join(config.methods);
+  if (config.seeds > 0) line += " --seeds " + std::to_string(config.seeds);
+  if (config.passes > 0) line += " --passes " + std::to_string(config.passes);
+  if (config.hidden > 0) line += " --hidden " + std::to_string(config.hidden);
+  if (config.samples > 0) line += " --samples " + std::to_string(config.samples);
+  return line;
 }
 
 }  // namespace
@@ -715,6 +796,8 @@ int run_compare_command(const CompareConfig& config_in) {
   override_positive(config.samples, size.samples, "--samples");
   size.record_every = std::max(1, std::min(size.record_every, size.passes));
   if (config.jobs < 1) throw std::invalid_argument("--jobs is " + std::to_string(config.jobs) + "; it must be >= 1");
+  remove_repeats(config.tasks);
+  remove_repeats(config.methods);
   if (config.tasks.empty()) config.tasks = kTasks;
   if (config.methods.empty()) config.methods = config.size == "full" ? kFullMethods : kDefaultMethods;
   for (const auto& t : config.tasks)
@@ -736,7 +819,7 @@ int run_compare_command(const CompareConfig& config_in) {
     (void)make_task("diabetes", size.samples, 1, config.data_dir);
 
   const std::filesystem::path out_dir(config.out_dir);
-  std::filesystem::create_directories(out_dir);
+  prepare_out_dir(out_dir);
 
   const std::size_t planned = config.tasks.size() * config.methods.size() * static_cast<std::size_t>(size.seeds) *
                               (5 + init_scheme_names().size() + kPreprocessing.size());
@@ -747,10 +830,11 @@ int run_compare_command(const CompareConfig& config_in) {
       planned + (time_grid ? config.tasks.size() * sgd_methods * static_cast<std::size_t>(size.seeds) : 0);
   if (!config.quiet)
     std::fprintf(stderr,
-                 "compare: %zu runs (%zu tasks, %zu methods, %d seeds), widths d-%d-%d-1, %d passes, %d training "
-                 "samples, %d jobs\n",
-                 planned_all, config.tasks.size(), config.methods.size(), size.seeds, size.hidden, size.hidden, size.passes,
-                 size.samples, config.jobs);
+                 "compare: %zu runs (%s, %s, %s), widths d-%d-%d-1, %d passes, %d training samples, %s\n",
+                 planned_all, plural(static_cast<long long>(config.tasks.size()), "task").c_str(),
+                 plural(static_cast<long long>(config.methods.size()), "method").c_str(),
+                 plural(size.seeds, "seed").c_str(), size.hidden, size.hidden, size.passes, size.samples,
+                 plural(config.jobs, "job").c_str());
   const auto start = std::chrono::steady_clock::now();
   std::size_t done = 0;
 
@@ -823,14 +907,14 @@ int run_compare_command(const CompareConfig& config_in) {
   }
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  Comparison comparison{config, size, std::move(results), std::move(best), std::move(time_passes), time_grid,
-                        total_seconds};
+  Comparison comparison{config,        size,          std::move(results), std::move(best), std::move(time_passes),
+                        time_grid,     total_seconds, command_line(config_in)};
   write_run_files(comparison, out_dir);
   write_summary(comparison, out_dir);
-  write_plots(comparison, out_dir);
+  const bool plotted = write_plots(comparison, out_dir);
   if (!config.quiet)
     std::printf("compare: %zu runs in %.0f s; results in %s (summary.md, runs.csv, runs.json, curves.csv%s)\n",
-                comparison.results.size(), total_seconds, out_dir.string().c_str(), config.plots ? ", PNG plots" : "");
+                comparison.results.size(), total_seconds, out_dir.string().c_str(), plotted ? ", PNG plots" : "");
   return 0;
 }
 

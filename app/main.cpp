@@ -39,6 +39,20 @@ std::string joined(const std::vector<std::string>& names) {
 
 // Rejects a negative number with a short message (CLI11's NonNegativeNumber prints the
 // largest double in full).
+const CLI::Validator kPositiveInteger(
+    [](std::string& text) {
+      std::size_t used = 0;
+      long long value = 0;
+      try {
+        value = std::stoll(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || text.empty()) return "value '" + text + "' is not an integer; give a positive integer";
+      return value < 1 ? "value " + text + " is not positive; give an integer >= 1" : std::string();
+    },
+    "POSITIVE");
+
 const CLI::Validator kNonNegative(
     [](std::string& text) { return !text.empty() && text[0] == '-' ? "value " + text + " is negative; it must be >= 0" : std::string(); },
     "NONNEGATIVE");
@@ -192,26 +206,26 @@ int main(int argc, char** argv) {
 
   deepadmm::app::CompareConfig compare_config;
   CLI::App* compare = app.add_subcommand(
-      "compare", "Compare sigmoid-ADMM with SGD on ReLU and sigmoid nets over grids of hyperparameters, "
+      "compare", "Compare sigmoid-ADMM with SGD and Adam on ReLU and sigmoid nets over grids of hyperparameters, "
                  "initialisations and input preprocessing (double); writes tables, CSV, JSON and PNG plots");
-  compare->add_option("--size", compare_config.size, "smoke (about a minute) or full (the reported comparison)")
+  compare->add_option("--size", compare_config.size, "smoke (seconds) or full (the reported comparison, 10 to 20 minutes on 2 cores)")
       ->check(CLI::IsMember({"smoke", "full"}))
       ->capture_default_str();
   compare->add_option("--out", compare_config.out_dir, "Folder for the results (created if missing)")
       ->capture_default_str();
   compare->add_option("--jobs", compare_config.jobs, "Runs in parallel, one thread each")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositiveInteger)
       ->capture_default_str();
   compare->add_option("--seeds", compare_config.seeds, "Seeds per grid cell (default by --size)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveInteger);
   compare->add_option("--passes", compare_config.passes,
                       "Passes over the training data per run: ADMM iterations or SGD epochs (default by --size)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveInteger);
   compare->add_option("--hidden", compare_config.hidden, "Width of each of the two hidden layers (default by --size)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveInteger);
   compare->add_option("--samples", compare_config.samples,
                       "Training samples of each synthetic task, and as many test samples (default by --size)")
-      ->check(CLI::PositiveNumber);
+      ->check(kPositiveInteger);
   compare->add_option("--tasks", compare_config.tasks,
                       "Tasks (default all): product, square, relu, radial2, radial5, radial10, diabetes")
       ->delimiter(',');
@@ -219,7 +233,8 @@ int main(int argc, char** argv) {
                       "Methods: sigmoid-admm, relu-sgd, sigmoid-sgd, relu-adam, sigmoid-adam (default: the first three for smoke, all for full)")
       ->delimiter(',');
   compare->add_option("--data-dir", compare_config.data_dir, "Folder holding diabetes.csv (default: the shipped data)");
-  compare->add_flag("!--no-plots", compare_config.plots, "Write plots.gp but do not run gnuplot");
+  bool no_plots = false;
+  compare->add_flag("--no-plots", no_plots, "Write plots.gp but do not run gnuplot");
   compare->add_flag("--quiet", compare_config.quiet, "Print no progress");
 
   try {
@@ -229,7 +244,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& help) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {
-    std::fprintf(stderr, "deepadmm: error: %s; run 'deepadmm --help' for the options\n", error.what());
+    std::fprintf(stderr, "deepadmm: error: %s; run 'deepadmm --help' or 'deepadmm COMMAND --help' for the options\n",
+                 error.what());
     return 2;
   }
 
@@ -241,7 +257,10 @@ int main(int argc, char** argv) {
     }
     if (activations->parsed()) return deepadmm::app::run_activations(activations_config);
     if (approx->parsed()) return deepadmm::app::run_approx_command(approx_config);
-    if (compare->parsed()) return deepadmm::app::run_compare_command(compare_config);
+    if (compare->parsed()) {
+      compare_config.plots = !no_plots;
+      return deepadmm::app::run_compare_command(compare_config);
+    }
     if (check->parsed()) {
       return dispatch_precision(check_config.train.precision, check_config.train.digits, [&](auto zero) {
         return deepadmm::app::run_checks<decltype(zero)>(check_config);

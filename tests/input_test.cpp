@@ -462,7 +462,18 @@ TEST_CASE("compare rejects bad settings with one error line", "[command][compare
       {"compare --data-dir '" + directory.file("none") + "'" + out, "diabetes.csv' does not exist; pass --data-dir"},
       {"compare --seeds 0" + out, "--seeds"},
       {"compare --size huge" + out, "--size"},
+      {"compare --out '" + directory.file("short/diabetes.csv") + "' --quiet --no-plots",
+       "cannot be used as a folder"},
+      {"compare --tasks diabetes --data-dir '" + directory.file("short") + "'" + out,
+       "has 50 data rows; the comparison holds out 100 for testing and needs at least 110 rows"},
   };
+  // A diabetes file with the right columns but too few rows for the 100-row test split.
+  std::filesystem::create_directories(directory.file("short"));
+  {
+    std::ofstream file(directory.file("short/diabetes.csv"));
+    file << "age,sex,bmi,bp,s1,s2,s3,s4,s5,s6,target\n";
+    for (int row = 0; row < 50; ++row) file << row << ",1,20,80,150,90,40,4,4.5,80," << 100 + row << "\n";
+  }
   for (const auto& c : cases) {
     INFO(c.arguments);
     const CommandResult result = run_command(c.arguments, directory);
