@@ -165,6 +165,10 @@ Dataset<T> load_dataset(const TrainConfig& config) {
       const int n = static_cast<int>(x.cols());
       const int n_test = static_cast<int>(config.test_fraction * n);
       if (n - n_test < 1) throw std::invalid_argument("--test-fraction leaves no training rows");
+      if (config.test_fraction > 0 && n_test == 0)
+        throw std::invalid_argument("--test-fraction " + std::to_string(config.test_fraction) + " of " +
+                                    std::to_string(n) + " rows leaves no test rows; give at least 1/" +
+                                    std::to_string(n) + " or 0 for no test set");
       std::vector<int> order(static_cast<std::size_t>(n));
       std::iota(order.begin(), order.end(), 0);
       std::shuffle(order.begin(), order.end(), rng);

@@ -382,6 +382,7 @@ TEST_CASE("command rejects bad input with one error line", "[command]") {
        {"layers", "0"}},
       {"unknown activation", csv(good) + " --activation cubic", {"activation", "cubic"}},
       {"unknown task", "--task cubic --iterations 1 --quiet", {"task", "cubic"}},
+      {"test fraction without test rows", csv(good) + " --test-fraction 0.001", {"--test-fraction", "no test rows"}},
   };
   if (::geteuid() != 0) {
     // Root reads every file whatever its mode, so this case runs only for other users.
