@@ -140,9 +140,10 @@ TaskData make_task(const std::string& task, int samples, std::uint64_t seed, con
   const int n_train = static_cast<int>(x.cols()) - n_test;
   const int min_train = 10;
   if (n_train < min_train)
-    throw std::invalid_argument("'" + path + "' has " + std::to_string(x.cols()) + " data rows; the comparison holds out " +
-                                std::to_string(n_test) + " for testing and needs at least " +
-                                std::to_string(n_test + min_train) + " rows");
+    throw std::invalid_argument("'" + path + "' has " + std::to_string(x.cols()) +
+                                " data rows, but the comparison needs at least " + std::to_string(n_test + min_train) +
+                                " (" + std::to_string(n_test) + " test rows and " + std::to_string(min_train) +
+                                " training rows); use a larger file");
   data.x_train.resize(x.rows(), n_train);
   data.y_train.resize(1, n_train);
   data.x_test.resize(x.rows(), n_test);
@@ -444,7 +445,10 @@ void write_run_files(const Comparison& c, const std::filesystem::path& out_dir) 
   runs_csv << "run,grid,task,method,activation,optimizer,hyper_name,hyper,init,preprocessing,seed,passes,status,"
               "train_mse,test_mse,saturation_initial,saturation_final,wall_seconds\n";
   curves_csv << "run,pass,train_mse,saturation\n";
+  // JSON has no infinity, so an infinite error (a diverged run) is written as null.
+  auto finite_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
   nlohmann::json runs_json = nlohmann::json::array();
+
   for (std::size_t k = 0; k < results.size(); ++k) {
     const auto& r = results[k];
     const Method& m = find_method(r.spec.method);
@@ -454,14 +458,12 @@ void write_run_files(const Comparison& c, const std::filesystem::path& out_dir) 
              << r.spec.preprocessing << ',' << r.spec.seed << ',' << r.passes_done << ',' << r.status << ','
              << csv_number(r.train_mse) << ',' << csv_number(r.test_mse) << ',' << csv_number(r.saturation_initial)
              << ',' << csv_number(r.saturation_final) << ',' << csv_number(r.wall_seconds) << '\n';
+
     nlohmann::json curve = nlohmann::json::array();
     for (const auto& p : r.curve) {
       curves_csv << k << ',' << p.pass << ',' << csv_number(p.train_mse) << ',' << csv_number(p.saturation) << '\n';
-      curve.push_back({{"pass", p.pass},
-                       {"train_mse", std::isfinite(p.train_mse) ? nlohmann::json(p.train_mse) : nlohmann::json()},
-                       {"saturation", p.saturation}});
+      curve.push_back({{"pass", p.pass}, {"train_mse", finite_or_null(p.train_mse)}, {"saturation", p.saturation}});
     }
-    auto finite_or_null = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
     runs_json.push_back({{"run", k}, {"grid", r.spec.grid}, {"task", r.spec.task}, {"method", r.spec.method},
                          {"activation", m.activation}, {"optimizer", optimizer}, {"hyper_name", m.hyper_name},
                          {"hyper", r.spec.hyper}, {"init", r.spec.init}, {"preprocessing", r.spec.preprocessing},
@@ -471,17 +473,17 @@ void write_run_files(const Comparison& c, const std::filesystem::path& out_dir) 
                          {"saturation_final", r.saturation_final}, {"wall_seconds", r.wall_seconds},
                          {"curve", curve}});
   }
+
   const nlohmann::json settings = {
       {"size", config.size}, {"samples", size.samples}, {"hidden_widths", {size.hidden, size.hidden}},
       {"passes", size.passes}, {"seeds", size.seeds}, {"record_every", size.record_every},
       {"lambda", kLambda}, {"batch_size", SgdOptions<double>{}.batch_size},
       {"momentum", SgdOptions<double>{}.momentum}, {"saturation_threshold", kSaturationThreshold},
       {"base_init", kBaseInit}, {"base_preprocessing", kBasePreprocessing}, {"jobs", config.jobs},
-      {"total_seconds", c.total_seconds}};
+      {"total_seconds", c.total_seconds}, {"command", c.command_line}};
   write_file(out_dir / "runs.csv", runs_csv.str());
   write_file(out_dir / "curves.csv", curves_csv.str());
   write_file(out_dir / "runs.json", nlohmann::json({{"settings", settings}, {"runs", runs_json}}).dump() + "\n");
-
 }
 
 // Writes summary.md: the settings, then one table per grid.
@@ -598,11 +600,8 @@ void write_summary(const Comparison& c, const std::filesystem::path& out_dir) {
     md << "\n";
   }
   write_file(out_dir / "summary.md", md.str());
-
 }
 
-// Writes the plot data (the median curves at each method's best value, and the median test
-// error against the hyperparameter) and plots.gp, and runs gnuplot when config.plots is set.
 // Returns gnuplot data with one block per task: the pass, then per method the median training
 // error and median saturation share over the runs that `selected` accepts.
 std::string median_curves(const Comparison& c, const std::function<bool(const RunResult&)>& selected) {
@@ -639,6 +638,9 @@ std::string median_curves(const Comparison& c, const std::function<bool(const Ru
   return dat.str();
 }
 
+// Writes the plot data (the median curves at each method's best value, and the median test
+// error against the hyperparameter) and plots.gp. Runs gnuplot when config.plots is set and
+// returns whether the PNG files were made.
 bool write_plots(const Comparison& c, const std::filesystem::path& out_dir) {
   const CompareConfig& config = c.config;
   const std::vector<RunResult>& results = c.results;
@@ -880,9 +882,9 @@ int run_compare_command(const CompareConfig& config_in) {
   std::vector<RunResult> more = run_all(specs, size, config, "init and preprocessing", done, planned_all, start);
   results.insert(results.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 
-  // Grid 4, equal wall time: each gradient method at its best value gets as many epochs as
-  // fit in the median wall time of the ADMM method's runs at its best value on that task,
-  // at the gradient method's own median time per epoch in the first grid.
+  // Grid 4, equal wall time: each gradient method runs at its best value for as many epochs
+  // as fit in the median wall time of the ADMM runs at their best value on that task. The
+  // time per epoch is the gradient method's own median from the first grid.
   std::map<std::pair<std::string, std::string>, int> time_passes;
   if (time_grid) {
     specs.clear();

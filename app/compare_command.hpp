@@ -19,7 +19,7 @@ struct CompareConfig {
   int samples = 0;
   std::vector<std::string> tasks;
   std::vector<std::string> methods;
-  std::string data_dir;  // holds diabetes.csv; empty: the data folder of the source tree
+  std::string data_dir;  // folder with diabetes.csv; empty means the source tree's data folder
   bool plots = true;     // run gnuplot on the written plot script
   bool quiet = false;
 };

@@ -101,15 +101,15 @@ template <class T>
 T scheduled_rate(const SgdOptions<T>& options, int epoch);
 
 // Trains from the network's weights for options.epochs epochs. Bad input (shapes, non-finite
-// data, invalid options) returns status InvalidInput with a message; non-finite weights stop
-// the run with status NonFinite and a message naming the epoch.
+// data, invalid options) returns status InvalidInput with a message. A non-finite objective
+// stops the run with status NonFinite and a message naming the epoch.
 template <class T>
 SgdResult<T> train_sgd(const Matrix<T>& x, const Matrix<T>& y, const Network<T>& net, const SgdOptions<T>& options,
                        const SgdCallback<T>& callback = {});
 
-// Share of hidden-unit responses (unit, sample) over all hidden layers whose slope
-// |f'(z)| is below threshold * sup|f'|, for the network's forward pass on X. The share of
-// saturated (sigmoid) or inactive (ReLU) units; 0 for a network without hidden layers.
+// Returns the share of hidden-unit responses (unit, sample) over all hidden layers whose
+// slope |f'(z)| is below threshold * sup|f'| in the forward pass of X. That is the share of
+// saturated (sigmoid) or inactive (ReLU) units. A network without hidden layers gets 0.
 template <class T>
 double saturation_share(const Network<T>& net, const Matrix<T>& x, double threshold);
 

@@ -55,8 +55,8 @@ struct BackpropWorkspace {
   Matrix<T> output, delta, next_delta;
 };
 
-// Forward pass of X through the network; leaves the hidden values and slopes in `ws` and
-// the output in ws.output.
+// Runs the forward pass of X through the network. The hidden values and slopes are left in
+// `ws`, and the output in ws.output.
 template <class T>
 void forward_pass(const Network<T>& net, const Matrix<T>& x, BackpropWorkspace<T>& ws, bool with_slopes) {
   const int n_layers = net.layers();
@@ -226,7 +226,8 @@ SgdResult<T> train_sgd(const Matrix<T>& x, const Matrix<T>& y, const Network<T>&
     }
     if (elapsed() > options.time_limit_seconds) {
       result.status = Status::TimeLimit;
-      result.message = "time limit reached after epoch " + std::to_string(epoch);
+      result.message = "timed out after epoch " + std::to_string(epoch) + " (time_limit_seconds = " +
+                       std::to_string(options.time_limit_seconds) + ")";
       return result;
     }
   }

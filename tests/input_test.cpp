@@ -466,7 +466,7 @@ TEST_CASE("compare rejects bad settings with one error line", "[command][compare
       {"compare --out '" + directory.file("short/diabetes.csv") + "' --quiet --no-plots",
        "cannot be used as a folder"},
       {"compare --tasks diabetes --data-dir '" + directory.file("short") + "'" + out,
-       "has 50 data rows; the comparison holds out 100 for testing and needs at least 110 rows"},
+       "has 50 data rows, but the comparison needs at least 110 (100 test rows and 10 training rows)"},
   };
   // A diabetes file with the right columns but too few rows for the 100-row test split.
   std::filesystem::create_directories(directory.file("short"));

@@ -91,7 +91,7 @@ TEST_CASE("backpropagation matches central differences in float128", "[sgd][prop
   });
 }
 
-TEST_CASE("the objective of objective_and_gradient is the ADMM objective", "[sgd]") {
+TEST_CASE("objective matches the ADMM objective", "[sgd]") {
   std::mt19937_64 rng(5);
   const Matrix<double> x = random_matrix<double>(3, 7, -1.0, 1.0, rng);
   const Matrix<double> y = random_matrix<double>(2, 7, -1.0, 1.0, rng);
@@ -105,7 +105,7 @@ TEST_CASE("the objective of objective_and_gradient is the ADMM objective", "[sgd
   CHECK(deepadmm::least_squares_objective(net, x, y, 0.3) == direct);
 }
 
-TEST_CASE("one full-batch epoch is one step of the chosen optimiser", "[sgd]") {
+TEST_CASE("full-batch epoch is one optimiser step", "[sgd]") {
   // With the batch equal to the sample count an epoch is one step on grad(F/n). The
   // shuffle reorders the columns, which changes only the order of the n-term sums of the
   // gradient: the steps agree with the formula to n u |W| plus n u times the step size.
@@ -149,9 +149,10 @@ TEST_CASE("one full-batch epoch is one step of the chosen optimiser", "[sgd]") {
   }
 }
 
-TEST_CASE("gradient descent with a small rate decreases the objective", "[sgd]") {
-  // Full-batch steps with eta below 1/L for the smooth objective F/n decrease it in every
-  // step; eta = 0.05 is far below 1/L for this net (its records show the decrease).
+TEST_CASE("small-rate gradient descent decreases objective", "[sgd]") {
+  // By the descent lemma, full-batch steps with eta < 2/L decrease the smooth objective F/n,
+  // L its gradient's Lipschitz constant. L is not computed here: eta = 0.05 is an estimate
+  // below 2/L for this small sigmoid net. A gradient of wrong sign or scale makes F rise.
   std::mt19937_64 rng(3);
   const Matrix<double> x = random_matrix<double>(2, 40, -1.0, 1.0, rng);
   Matrix<double> y(1, 40);
@@ -191,7 +192,7 @@ TEST_CASE("learning-rate schedules", "[sgd]") {
   CHECK_THROWS_WITH(deepadmm::parse_optimizer("sgd"), Catch::Contains("known: momentum, adam"));
 }
 
-TEST_CASE("bad input to the gradient baseline is reported", "[sgd][input]") {
+TEST_CASE("gradient baseline rejects bad input", "[sgd][input]") {
   std::mt19937_64 rng(2);
   Matrix<double> x = random_matrix<double>(2, 10, -1.0, 1.0, rng);
   const Matrix<double> y = random_matrix<double>(1, 10, -1.0, 1.0, rng);
