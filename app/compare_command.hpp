@@ -25,9 +25,10 @@ struct CompareConfig {
 };
 
 // Runs the grids and writes runs.csv, runs.json, curves.csv, summary.md, the plot data and
-// plots.gp to config.out_dir, and the PNG plots when gnuplot is available. Returns 0 when
-// every run was made (diverging runs are results, not errors). Throws std::invalid_argument
-// on a bad setting and std::runtime_error when a file cannot be read or written.
+// plots.gp to config.out_dir, and the PNG plots when gnuplot is available. Returns 0 once the
+// results are written: runs that diverged or failed are recorded there with their status,
+// not in the return value. Throws std::invalid_argument on a bad setting and
+// std::runtime_error when a file cannot be read or written.
 int run_compare_command(const CompareConfig& config);
 
 }  // namespace deepadmm::app
